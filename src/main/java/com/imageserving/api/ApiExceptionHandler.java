@@ -1,0 +1,94 @@
+package com.imageserving.api;
+
+import com.imageserving.storage.ImageStore.StorageException;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Turns every exception into {@code {"detail": ...}} with the right status. Spring's own MVC
+ * exceptions keep their status and get the standard reason phrase ("Not Found", "Method Not
+ * Allowed"); anything unexpected is logged with the request id and answered 500 without details.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+  @ExceptionHandler(ValidationError.class)
+  ResponseEntity<ErrorBody> validation(ValidationError e) {
+    return ResponseEntity.status(e.status()).body(new ErrorBody(e.items()));
+  }
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<ErrorBody> api(ApiException e) {
+    return ResponseEntity.status(e.status()).body(new ErrorBody(e.getMessage()));
+  }
+
+  @ExceptionHandler(StorageException.class)
+  ResponseEntity<ErrorBody> storage(StorageException e) {
+    if (e.unavailable()) {
+      log.warn("storage unavailable: {}", e.getMessage());
+      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+          .header(HttpHeaders.RETRY_AFTER, "5")
+          .body(new ErrorBody("Storage unavailable"));
+    }
+    log.error("storage failure", e);
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .body(new ErrorBody("Storage failure"));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ErrorBody> unexpected(Exception e) {
+    log.error("unexpected error", e);
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+        .body(new ErrorBody("Internal Server Error"));
+  }
+
+  @Override
+  protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    ValidationError error =
+        ValidationError.of(List.of("body"), "JSON decode error", "json_invalid");
+    return ResponseEntity.status(error.status()).body(new ErrorBody(error.items()));
+  }
+
+  @Override
+  protected @Nullable ResponseEntity<Object> handleMaxUploadSizeExceededException(
+      MaxUploadSizeExceededException ex,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+        .body(new ErrorBody("Request body too large"));
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleExceptionInternal(
+      Exception ex,
+      @Nullable Object body,
+      HttpHeaders headers,
+      HttpStatusCode statusCode,
+      WebRequest request) {
+    HttpStatus status = HttpStatus.resolve(statusCode.value());
+    String reason = status != null ? status.getReasonPhrase() : "Error";
+    if (statusCode.is5xxServerError()) {
+      log.error("request failed", ex);
+    }
+    headers.remove(HttpHeaders.CONTENT_TYPE);
+    return ResponseEntity.status(statusCode).headers(headers).body(new ErrorBody(reason));
+  }
+}

@@ -1,0 +1,68 @@
+package com.imageserving.api;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request an id (the client's {@code x-request-id} when it is sane, else a new UUID),
+ * echoes it, puts it in every log line of the request (MDC {@code request_id}), and writes one
+ * access-log line when the request ends.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class RequestIdFilter extends OncePerRequestFilter {
+  public static final String HEADER = "x-request-id";
+  public static final String MDC_KEY = "request_id";
+  // Client-supplied ids end up in logs: keep them short and free of control characters.
+  private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
+  private static final Logger access = LoggerFactory.getLogger("access");
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String incoming = request.getHeader(HEADER);
+    String id =
+        incoming != null && SANE.matcher(incoming).matches()
+            ? incoming
+            : UUID.randomUUID().toString();
+    response.setHeader(HEADER, id);
+    MDC.put(MDC_KEY, id);
+    long start = System.nanoTime();
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      double millis = (System.nanoTime() - start) / 1e6;
+      access
+          .atInfo()
+          .addKeyValue("method", request.getMethod())
+          .addKeyValue("path", request.getRequestURI())
+          .addKeyValue("status", response.getStatus())
+          .addKeyValue("duration_ms", Math.round(millis * 10) / 10.0)
+          .log(
+              "{} {} {} {}ms",
+              request.getMethod(),
+              request.getRequestURI(),
+              response.getStatus(),
+              Math.round(millis * 10) / 10.0);
+      MDC.remove(MDC_KEY);
+    }
+  }
+
+  @Override
+  protected boolean shouldNotFilterErrorDispatch() {
+    return true;
+  }
+}

@@ -1,0 +1,242 @@
+package com.imageserving.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Images on the local disk at {@code {root}/images/{namespace}/{image_id}.{ext}}, the original's
+ * layout. Writes go to a hidden temporary file in the same folder, are forced to disk and renamed
+ * into place, so readers and crashes only ever see whole files.
+ */
+public final class LocalImageStore implements ImageStore {
+  private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
+  private static final String TEMP_PREFIX = ".upload-";
+  private final Path root;
+
+  public LocalImageStore(Path uploadsPath) {
+    this.root = uploadsPath.resolve("images").toAbsolutePath().normalize();
+    removeLeftoverTemporaries();
+  }
+
+  @Override
+  public StoredImage save(String namespace, String imageId, String extension, byte[] data)
+      throws StorageException {
+    Path dir = namespaceDir(namespace);
+    Path target = dir.resolve(imageId + "." + extension);
+    try {
+      Path temp = createTemporary(dir);
+      try {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          ByteBuffer buffer = ByteBuffer.wrap(data);
+          while (buffer.hasRemaining()) {
+            channel.write(buffer);
+          }
+          channel.force(true);
+        }
+        move(temp, target);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+      syncDirectory(dir);
+      return describe(namespace, imageId, extension, target);
+    } catch (IOException e) {
+      throw new StorageException("Failed to save image", e, false);
+    }
+  }
+
+  @Override
+  public Optional<StoredImage> find(String namespace, String imageId) throws StorageException {
+    Path dir = namespaceDir(namespace);
+    for (String extension : MediaTypes.EXTENSIONS) {
+      Path file = dir.resolve(imageId + "." + extension);
+      try {
+        return Optional.of(describe(namespace, imageId, extension, file));
+      } catch (NoSuchFileException e) {
+        // try the next extension
+      } catch (IOException e) {
+        throw new StorageException("Failed to read image", e, false);
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public InputStream open(StoredImage image, long offset, long length) throws StorageException {
+    Path file = namespaceDir(image.namespace()).resolve(image.imageId() + "." + image.extension());
+    try {
+      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      channel.position(offset);
+      return new BoundedInputStream(Channels.newInputStream(channel), length);
+    } catch (IOException e) {
+      throw new StorageException("Failed to read image", e, false);
+    }
+  }
+
+  @Override
+  public boolean delete(String namespace, String imageId) throws StorageException {
+    Optional<StoredImage> found = find(namespace, imageId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    try {
+      return Files.deleteIfExists(
+          namespaceDir(namespace).resolve(imageId + "." + found.get().extension()));
+    } catch (IOException e) {
+      throw new StorageException("Failed to delete image", e, false);
+    }
+  }
+
+  /**
+   * Deletes the images present when the listing runs. Temporary files of uploads still running
+   * are left alone, and then the folder stays too (it is not empty); a file renamed into place
+   * after the listing is never touched.
+   */
+  @Override
+  public int deleteNamespace(String namespace) throws StorageException {
+    Path dir = namespaceDir(namespace);
+    int deleted = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        if (isImageFile(file) && Files.deleteIfExists(file)) {
+          deleted++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new StorageException("Failed to delete namespace", e, false);
+    }
+    try {
+      Files.deleteIfExists(dir);
+    } catch (DirectoryNotEmptyException e) {
+      log.debug("namespace folder kept: an upload into it is in progress");
+    } catch (IOException e) {
+      throw new StorageException("Failed to delete namespace", e, false);
+    }
+    return deleted;
+  }
+
+  @Override
+  public void checkReady() throws StorageException {
+    try {
+      Files.createDirectories(root);
+    } catch (IOException e) {
+      throw new StorageException("uploads folder cannot be created: " + root, e, true);
+    }
+    if (!Files.isWritable(root)) {
+      throw new StorageException("uploads folder is not writable: " + root, null, true);
+    }
+  }
+
+  private Path namespaceDir(String namespace) {
+    // Names are allow-listed by the caller; this is a second fence against path traversal.
+    Path dir = root.resolve(namespace).normalize();
+    if (!Names.validNamespace(namespace) || !dir.getParent().equals(root)) {
+      throw new IllegalArgumentException("invalid namespace");
+    }
+    return dir;
+  }
+
+  /**
+   * Creates the hidden temporary file. A concurrent namespace delete may remove the folder between
+   * creating it and creating the file; then create it again. Once the temporary file exists, the
+   * folder cannot be removed under it (it is not empty).
+   */
+  private static Path createTemporary(Path dir) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Files.createDirectories(dir);
+      Path temp =
+          dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+      try {
+        return Files.createFile(temp);
+      } catch (NoSuchFileException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static void move(Path temp, Path target) throws IOException {
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Makes the rename itself durable: without it a crash can lose the new directory entry. */
+  private static void syncDirectory(Path dir) {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      log.debug("directory sync not supported here: {}", e.toString());
+    }
+  }
+
+  private static StoredImage describe(String namespace, String imageId, String extension, Path file)
+      throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    String mime = MediaTypes.forExtension(extension);
+    long modifiedMillis = attributes.lastModifiedTime().toMillis();
+    String etag =
+        "\"" + Long.toHexString(attributes.size()) + "-" + Long.toHexString(modifiedMillis) + "\"";
+    return new StoredImage(
+        namespace,
+        imageId,
+        extension,
+        mime == null ? "application/octet-stream" : mime,
+        attributes.size(),
+        attributes.lastModifiedTime().toInstant(),
+        etag,
+        file);
+  }
+
+  private static boolean isImageFile(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0
+        && !name.startsWith(".")
+        && MediaTypes.forExtension(name.substring(dot + 1)) != null
+        && Files.isRegularFile(file);
+  }
+
+  /** Temporary files are never valid images: those left by a crash are removed at start-up. */
+  private void removeLeftoverTemporaries() {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root, 2)) {
+      files
+          .filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX))
+          .forEach(
+              f -> {
+                try {
+                  Files.deleteIfExists(f);
+                  log.info("removed temporary file left by an interrupted upload: {}", f);
+                } catch (IOException e) {
+                  log.warn("could not remove temporary file {}: {}", f, e.toString());
+                }
+              });
+    } catch (IOException e) {
+      log.warn("could not scan {} for temporary files: {}", root, e.toString());
+    }
+  }
+}
