@@ -1,0 +1,19 @@
+package com.imageserving.fetch;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Downloads an external URL, directly or through a named proxy pool, after checking that the URL
+ * may be fetched at all (API.md §5, §6). The only code that opens outbound connections.
+ */
+public interface ImageFetcher {
+
+  /**
+   * @param pool a pool name, or null for the combined pool of all proxies (direct when none)
+   * @throws FetchException refused URL, unknown pool, failure after retries, or body too large
+   */
+  FetchedBody fetch(String url, @Nullable String pool) throws FetchException;
+
+  /** Whether a pool of that name is configured. */
+  boolean hasPool(String pool);
+}
