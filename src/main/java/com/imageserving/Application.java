@@ -5,6 +5,7 @@ import com.imageserving.config.Settings;
 import com.imageserving.config.SpringProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 
 /**
@@ -24,7 +25,20 @@ public class Application {
       System.exit(2);
       return;
     }
-    application(settings).run(args);
+    start(settings, args);
+  }
+
+  /**
+   * Runs the service. Spring would read the DEBUG variable as its own {@code debug} switch
+   * (condition reports, debug-level framework logs); ours only means human-readable logs, and
+   * LOG_LEVEL sets the level, so Spring's is turned off on the command line, which outranks it.
+   */
+  public static ConfigurableApplicationContext start(Settings settings, String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "--debug=false";
+    all[1] = "--trace=false";
+    System.arraycopy(args, 0, all, 2, args.length);
+    return application(settings).run(all);
   }
 
   /** The Spring application for these settings; tests start it the same way. */

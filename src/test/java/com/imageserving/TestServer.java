@@ -47,7 +47,7 @@ public final class TestServer implements AutoCloseable {
       vars.putAll(env);
       Settings settings = Settings.from(vars);
       return new TestServer(
-          Application.application(settings).run(), settings.storage().uploadsPath());
+          Application.start(settings), settings.storage().uploadsPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -35,6 +35,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<ErrorBody> api(ApiException e) {
+    if (e.status() == HttpStatus.CONTENT_TOO_LARGE) {
+      // The rest of the body is never read: close the connection instead of draining it.
+      return ResponseEntity.status(e.status())
+          .header(HttpHeaders.CONNECTION, "close")
+          .body(new ErrorBody(e.getMessage()));
+    }
     return ResponseEntity.status(e.status()).body(new ErrorBody(e.getMessage()));
   }
 

@@ -42,6 +42,7 @@ public final class LocalImageStore implements ImageStore {
     Path target = dir.resolve(imageId + "." + extension);
     try {
       Path temp = createTemporary(dir);
+      StoredImage stored;
       try {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
           ByteBuffer buffer = ByteBuffer.wrap(data);
@@ -50,12 +51,14 @@ public final class LocalImageStore implements ImageStore {
           }
           channel.force(true);
         }
+        // Described before the rename: once in place, a namespace delete may remove it at once.
+        stored = describe(namespace, imageId, extension, temp, target);
         move(temp, target);
       } finally {
         Files.deleteIfExists(temp);
       }
       syncDirectory(dir);
-      return describe(namespace, imageId, extension, target);
+      return stored;
     } catch (IOException e) {
       throw new StorageException("Failed to save image", e, false);
     }
@@ -193,7 +196,14 @@ public final class LocalImageStore implements ImageStore {
 
   private static StoredImage describe(String namespace, String imageId, String extension, Path file)
       throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+    return describe(namespace, imageId, extension, file, file);
+  }
+
+  /** Metadata read from {@code source} for the image that lives (or will live) at {@code file}. */
+  private static StoredImage describe(
+      String namespace, String imageId, String extension, Path source, Path file)
+      throws IOException {
+    BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class);
     String mime = MediaTypes.forExtension(extension);
     long modifiedMillis = attributes.lastModifiedTime().toMillis();
     String etag =

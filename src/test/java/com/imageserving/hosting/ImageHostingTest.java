@@ -299,6 +299,7 @@ class ImageHostingTest {
         server.send(
             server
                 .request("/images/big")
+                .expectContinue(true)
                 .header("Content-Type", "image/png")
                 .POST(BodyPublishers.ofByteArray(big))
                 .build());
