@@ -1,0 +1,135 @@
+package com.imageserving.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.imageserving.storage.ImageStore.StorageException;
+import com.imageserving.storage.ImageStore.StoredImage;
+import java.io.InputStream;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/** What only the S3 backend has: request costs, key layout, bucket creation, readiness. */
+class S3ImageStoreTest {
+  private final S3ProxyServer server = S3ProxyServer.shared();
+  private final RequestCounter requests = new RequestCounter();
+  private final String bucket = server.newBucket();
+  private S3Client raw;
+  private S3ImageStore store;
+
+  @BeforeEach
+  void setUp() {
+    raw = server.client();
+    store =
+        new S3ImageStore(
+            S3Clients.build(server.settings(bucket), List.of(requests)), bucket, "images");
+    store.ensureBucket(Region.US_EAST_1);
+    requests.reset();
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+    raw.close();
+  }
+
+  @Test
+  void findCostsOneRequestHitOrMiss() throws Exception {
+    store.save("ns", "id", "png", new byte[100]);
+    requests.reset();
+
+    assertThat(store.find("ns", "id")).isPresent();
+    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+
+    requests.reset();
+    assertThat(store.find("ns", "missing")).isEmpty();
+    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+  }
+
+  @Test
+  void servingCostsAtMostTwoRequestsAndRangesAreAskedOfS3() throws Exception {
+    store.save("ns", "id", "jpg", new byte[1000]);
+    requests.reset();
+
+    StoredImage image = store.find("ns", "id").orElseThrow();
+    try (InputStream in = store.open(image, 100, 50)) {
+      assertThat(in.readAllBytes()).hasSize(50);
+    }
+
+    assertThat(requests.operations()).containsExactly("ListObjectsV2", "GetObject");
+    assertThat(requests.sent().get(1).request().firstMatchingHeader("Range"))
+        .contains("bytes=100-149");
+
+    requests.reset();
+    try (InputStream in = store.open(image, 0, 1000)) {
+      assertThat(in.readAllBytes()).hasSize(1000);
+    }
+    assertThat(requests.sent().getFirst().request().firstMatchingHeader("Range")).isEmpty();
+  }
+
+  @Test
+  void saveIsOnePutWithKeyLayoutAndContentType() throws Exception {
+    store.save("my-ns", "abc", "webp", new byte[42]);
+
+    assertThat(requests.operations()).containsExactly("PutObject");
+    HeadObjectResponse head = raw.headObject(b -> b.bucket(bucket).key("images/my-ns/abc.webp"));
+    assertThat(head.contentType()).isEqualTo("image/webp");
+    assertThat(head.contentLength()).isEqualTo(42);
+  }
+
+  @Test
+  void deleteOneIsFindThenDelete() throws Exception {
+    store.save("ns", "id", "gif", new byte[1]);
+    requests.reset();
+
+    assertThat(store.delete("ns", "id")).isTrue();
+    assertThat(requests.operations()).containsExactly("ListObjectsV2", "DeleteObject");
+  }
+
+  @Test
+  void prefixIsConfigurableAndMayBeEmpty() throws Exception {
+    try (S3ImageStore atRoot = new S3ImageStore(server.client(), bucket, "")) {
+      atRoot.save("ns", "id", "png", new byte[3]);
+      raw.headObject(b -> b.bucket(bucket).key("ns/id.png"));
+      assertThat(store.find("ns", "id")).isEmpty();
+    }
+    try (S3ImageStore nested = new S3ImageStore(server.client(), bucket, "a/b")) {
+      nested.save("ns", "id", "png", new byte[3]);
+      raw.headObject(b -> b.bucket(bucket).key("a/b/ns/id.png"));
+      assertThat(nested.find("ns", "id")).isPresent();
+    }
+  }
+
+  @Test
+  void createsMissingBucketAtStartAndAcceptsAnExistingOne() throws Exception {
+    String fresh = server.newBucket();
+    try (S3ImageStore created = new S3ImageStore(server.client(), fresh, "images")) {
+      assertThatThrownBy(created::checkReady)
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
+          .hasMessageContaining("does not exist");
+
+      created.ensureBucket(Region.US_EAST_1);
+      created.checkReady();
+      created.ensureBucket(Region.US_EAST_1);
+      created.checkReady();
+    }
+  }
+
+  @Test
+  void wrongCredentialsMakeTheStoreUnready() {
+    var settings = server.settings(bucket);
+    var wrong =
+        new com.imageserving.config.S3Settings(
+            bucket, settings.region(), settings.endpointUrl(), "nobody", "wrong", "images", null);
+    try (S3ImageStore denied = new S3ImageStore(S3Clients.build(wrong), bucket, "images")) {
+      assertThatThrownBy(denied::checkReady)
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
+          .hasMessageContaining("403");
+    }
+  }
+}
