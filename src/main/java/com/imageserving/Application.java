@@ -31,18 +31,14 @@ public class Application {
   public static SpringApplication application(Settings settings) {
     SpringApplication app = new SpringApplication(Application.class);
     app.setDefaultProperties(SpringProperties.from(settings));
-    app.addInitializers(
-        context -> {
-          GenericApplicationContext generic = (GenericApplicationContext) context;
-          generic.registerBean(Settings.class, () -> settings);
-          generic.registerBean(
-              com.imageserving.config.ServerSettings.class, settings::server);
-          generic.registerBean(
-              com.imageserving.config.StorageSettings.class, settings::storage);
-          generic.registerBean(
-              com.imageserving.config.ImagingSettings.class, settings::imaging);
-          generic.registerBean(com.imageserving.config.FetchSettings.class, settings::fetch);
-        });
+    app.addInitializers(context -> {
+      GenericApplicationContext generic = (GenericApplicationContext) context;
+      generic.registerBean(Settings.class, () -> settings);
+      generic.registerBean(com.imageserving.config.ServerSettings.class, settings::server);
+      generic.registerBean(com.imageserving.config.StorageSettings.class, settings::storage);
+      generic.registerBean(com.imageserving.config.ImagingSettings.class, settings::imaging);
+      generic.registerBean(com.imageserving.config.FetchSettings.class, settings::fetch);
+    });
     return app;
   }
 }

@@ -24,7 +24,9 @@ public class ErrorPageController implements ErrorController {
             ? HttpStatus.valueOf(value)
             : HttpStatus.INTERNAL_SERVER_ERROR;
     String detail =
-        status == HttpStatus.CONTENT_TOO_LARGE ? "Request body too large" : status.getReasonPhrase();
+        status == HttpStatus.CONTENT_TOO_LARGE
+            ? "Request body too large"
+            : status.getReasonPhrase();
     return ResponseEntity.status(status).body(new ErrorBody(detail));
   }
 }

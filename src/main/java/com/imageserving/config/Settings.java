@@ -11,15 +11,12 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * All settings of the service, read once at start-up from the environment (and a {@code .env}
- * file in the working directory, which the real environment overrides), validated, and then
- * immutable. Names and defaults are those of API.md §7.
+ * All settings of the service, read once at start-up from the environment (and a {@code .env} file
+ * in the working directory, which the real environment overrides), validated, and then immutable.
+ * Names and defaults are those of API.md §7.
  */
 public record Settings(
-    ServerSettings server,
-    StorageSettings storage,
-    ImagingSettings imaging,
-    FetchSettings fetch) {
+    ServerSettings server, StorageSettings storage, ImagingSettings imaging, FetchSettings fetch) {
 
   /** The process environment over the working directory's {@code .env} file. */
   public static Settings fromEnvironment() {

@@ -34,6 +34,8 @@ public final class SpringProperties {
 
     // Logging: JSON lines unless DEBUG; Logstash layout carries MDC (request_id) and key-values.
     p.put("logging.level.root", server.logLevel());
+    p.put("logging.include-application-name", "false");
+    p.put("logging.pattern.correlation", "[%X{request_id:-}] ");
     if (!server.debug()) {
       p.put("logging.structured.format.console", "logstash");
     }

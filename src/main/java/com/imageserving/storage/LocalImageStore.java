@@ -104,9 +104,9 @@ public final class LocalImageStore implements ImageStore {
   }
 
   /**
-   * Deletes the images present when the listing runs. Temporary files of uploads still running
-   * are left alone, and then the folder stays too (it is not empty); a file renamed into place
-   * after the listing is never touched.
+   * Deletes the images present when the listing runs. Temporary files of uploads still running are
+   * left alone, and then the folder stays too (it is not empty); a file renamed into place after
+   * the listing is never touched.
    */
   @Override
   public int deleteNamespace(String namespace) throws StorageException {
@@ -226,15 +226,14 @@ public final class LocalImageStore implements ImageStore {
     try (Stream<Path> files = Files.walk(root, 2)) {
       files
           .filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX))
-          .forEach(
-              f -> {
-                try {
-                  Files.deleteIfExists(f);
-                  log.info("removed temporary file left by an interrupted upload: {}", f);
-                } catch (IOException e) {
-                  log.warn("could not remove temporary file {}: {}", f, e.toString());
-                }
-              });
+          .forEach(f -> {
+            try {
+              Files.deleteIfExists(f);
+              log.info("removed temporary file left by an interrupted upload: {}", f);
+            } catch (IOException e) {
+              log.warn("could not remove temporary file {}: {}", f, e.toString());
+            }
+          });
     } catch (IOException e) {
       log.warn("could not scan {} for temporary files: {}", root, e.toString());
     }

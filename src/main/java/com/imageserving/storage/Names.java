@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /** The allow-lists of API.md §1, checked before any file system or bucket call. */
 public final class Names {
-  private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]{0,127}");
+  private static final Pattern NAMESPACE =
+      Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]{0,127}");
   private static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
   private static final SecureRandom RANDOM = new SecureRandom();
 

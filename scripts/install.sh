@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# make install: a JDK >= 25, libvips >= 8.14, and the Maven dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! jdk=$(scripts/find-jdk.sh); then
+  echo "No JDK 25 or newer found. Install one, e.g. Temurin 25 (https://adoptium.net, Debian/Ubuntu" >&2
+  echo "package temurin-25-jdk from the Adoptium apt repository; macOS: brew install --cask temurin)," >&2
+  echo "or point JAVA_HOME at it, then run make install again." >&2
+  exit 1
+fi
+echo "JDK: $jdk"
+
+have_vips() {
+  if [ "$(uname -s)" = Darwin ]; then
+    [ -e "$(brew --prefix 2>/dev/null)/lib/libvips.42.dylib" ]
+  else
+    ldconfig -p 2>/dev/null | grep -q 'libvips\.so\.42'
+  fi
+}
+if have_vips; then
+  echo "libvips: present"
+elif [ "$(uname -s)" = Darwin ]; then
+  brew install vips
+elif command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libvips42 >/dev/null
+  echo "libvips: installed (libvips42)"
+else
+  echo "libvips >= 8.14 is missing: install it with your package manager (libvips42 / vips)." >&2
+  exit 1
+fi
+
+echo "Fetching Maven dependencies..."
+JAVA_HOME="$jdk" ./mvnw -B -q dependency:go-offline -Dsilent=true
+JAVA_HOME="$jdk" ./mvnw -B -q -DskipTests package
+echo "Ready: make run (port 8000), make test."

@@ -1,0 +1,118 @@
+package com.imageserving;
+
+import com.imageserving.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole service on a free loopback port, started exactly as {@code main} starts it but with a
+ * given environment, and a plain JDK HTTP client to talk to it over a real socket.
+ */
+public final class TestServer implements AutoCloseable {
+  private final ConfigurableApplicationContext context;
+  private final Path uploads;
+  private final int port;
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
+  private TestServer(ConfigurableApplicationContext context, Path uploads) {
+    this.context = context;
+    this.uploads = uploads;
+    this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  /** Starts with test defaults (port 0, loopback, a fresh uploads folder) overridden by env. */
+  public static TestServer start(Map<String, String> env) {
+    try {
+      Path uploads = Files.createTempDirectory("uploads-");
+      Map<String, String> vars = new HashMap<>();
+      vars.put("PORT", "0");
+      vars.put("HOST", "127.0.0.1");
+      vars.put("UPLOADS_PATH", uploads.toString());
+      vars.put("DEBUG", "true");
+      vars.putAll(env);
+      Settings settings = Settings.from(vars);
+      return new TestServer(
+          Application.application(settings).run(), settings.storage().uploadsPath());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public URI uri(String path) {
+    return URI.create(base() + path);
+  }
+
+  public Path uploads() {
+    return uploads;
+  }
+
+  public ConfigurableApplicationContext context() {
+    return context;
+  }
+
+  public HttpClient client() {
+    return client;
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+  }
+
+  public HttpResponse<String> send(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<byte[]> sendForBytes(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
