@@ -3,10 +3,21 @@ package com.imageserving.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imageserving.config.S3Settings;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,10 +132,42 @@ class S3ImageStoreTest {
   }
 
   @Test
+  void requestsGoThroughTheConfiguredProxy() throws Exception {
+    try (ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<String> firstLine =
+          CompletableFuture.supplyAsync(() -> {
+            try (Socket socket = proxy.accept()) {
+              return new BufferedReader(
+                      new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                  .readLine();
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+      S3Settings direct = server.settings(bucket);
+      S3Settings proxied =
+          new S3Settings(
+              bucket,
+              direct.region(),
+              direct.endpointUrl(),
+              direct.accessKey(),
+              direct.secretKey(),
+              "images",
+              "http://127.0.0.1:" + proxy.getLocalPort());
+      try (S3ImageStore viaProxy = new S3ImageStore(S3Clients.build(proxied), bucket, "images")) {
+        assertThatThrownBy(viaProxy::checkReady).isInstanceOf(StorageException.class);
+      }
+      // A forward proxy receives the absolute URL of the S3 server.
+      assertThat(firstLine.get(5, TimeUnit.SECONDS))
+          .startsWith("HEAD " + server.endpoint() + "/" + bucket);
+    }
+  }
+
+  @Test
   void wrongCredentialsMakeTheStoreUnready() {
-    var settings = server.settings(bucket);
-    var wrong =
-        new com.imageserving.config.S3Settings(
+    S3Settings settings = server.settings(bucket);
+    S3Settings wrong =
+        new S3Settings(
             bucket, settings.region(), settings.endpointUrl(), "nobody", "wrong", "images", null);
     try (S3ImageStore denied = new S3ImageStore(S3Clients.build(wrong), bucket, "images")) {
       assertThatThrownBy(denied::checkReady)
