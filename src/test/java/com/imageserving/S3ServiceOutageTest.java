@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The whole service on S3 while S3 goes away and comes back, on the same port. */
@@ -34,6 +35,44 @@ class S3ServiceOutageTest {
     s3.restart();
 
     assertThat(service.get("/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Disabled("needs the /images endpoints, which are being written on main")
+  @Test
+  void uploadsAndReadsAnswer503QuicklyAndRecoverWhenS3IsBack() {
+    String id = S3TwoInstancesTest.upload(service, "ns");
+
+    s3.stop();
+
+    HttpResponse<String> upload = quickly(() -> uploadRaw("ns"));
+    assertThat(upload.statusCode()).isEqualTo(503);
+    assertThat(upload.body()).isEqualTo("{\"detail\":\"Storage unavailable\"}");
+    HttpResponse<String> read = quickly(() -> service.get("/images/ns/" + id));
+    assertThat(read.statusCode()).isEqualTo(503);
+    assertThat(read.body()).isEqualTo("{\"detail\":\"Storage unavailable\"}");
+    HttpResponse<String> missing = quickly(() -> service.get("/images/ns/unknown"));
+    assertThat(missing.statusCode()).isEqualTo(503);
+    assertThat(quickly(() -> service.get("/ready")).statusCode()).isEqualTo(503);
+    assertThat(service.get("/health").statusCode()).isEqualTo(200);
+
+    s3.restart();
+
+    assertThat(service.get("/images/ns/" + id).statusCode()).isEqualTo(200);
+    assertThat(uploadRaw("ns").statusCode()).isEqualTo(200);
+    assertThat(service.get("/ready").statusCode()).isEqualTo(200);
+  }
+
+  private HttpResponse<String> uploadRaw(String namespace) {
+    String json =
+        "{\"data\":\""
+            + java.util.Base64.getEncoder().encodeToString(S3TwoInstancesTest.png())
+            + "\"}";
+    return service.send(
+        service
+            .request("/images/" + namespace)
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   static <T> T quickly(Supplier<T> call) {
