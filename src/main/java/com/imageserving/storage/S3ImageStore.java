@@ -42,21 +42,27 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
+  private final Region region;
+  // False until the bucket is known to exist; while false, readiness checks and uploads try to
+  // create it again, so a service started during an S3 outage needs no restart afterwards.
+  private volatile boolean bucketConfirmed;
 
   /** {@code prefix} without leading or trailing slashes; empty puts namespaces at the root. */
-  public S3ImageStore(S3Client s3, String bucket, String prefix) {
+  public S3ImageStore(S3Client s3, String bucket, String prefix, Region region) {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+    this.region = region;
   }
 
   /**
    * Creates the bucket when it is missing. Not fatal: S3 may be down at start-up, and the service
    * must come up anyway and report the problem through {@code /ready}.
    */
-  public void ensureBucket(Region region) {
+  public void ensureBucket() {
     try {
       s3.headBucket(b -> b.bucket(bucket));
+      bucketConfirmed = true;
       return;
     } catch (NoSuchBucketException e) {
       log.info("bucket {} does not exist; creating it", bucket);
@@ -72,8 +78,10 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
           b.createBucketConfiguration(c -> c.locationConstraint(region.id()));
         }
       });
+      bucketConfirmed = true;
     } catch (BucketAlreadyOwnedByYouException e) {
       log.debug("bucket {} was created concurrently", bucket);
+      bucketConfirmed = true;
     } catch (SdkException e) {
       log.warn("could not create bucket {}: {}", bucket, shortReason(e));
     }
@@ -83,6 +91,9 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   public StoredImage save(String namespace, String imageId, String extension, byte[] data)
       throws StorageException {
     String mime = mimeType(extension);
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
     try {
       PutObjectResponse response =
           s3.putObject(
@@ -222,6 +233,9 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
 
   @Override
   public void checkReady() throws StorageException {
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
     try {
       s3.headBucket(
           b -> b.bucket(bucket).overrideConfiguration(o -> o.apiCallTimeout(READY_TIMEOUT)));

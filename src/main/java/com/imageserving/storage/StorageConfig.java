@@ -25,8 +25,10 @@ public class StorageConfig {
   private static S3ImageStore s3Store(S3Settings settings) {
     // Settings already refuse the s3 backend without a bucket.
     String bucket = Objects.requireNonNull(settings.bucket(), "S3_BUCKET");
-    S3ImageStore store = new S3ImageStore(S3Clients.build(settings), bucket, settings.prefix());
-    store.ensureBucket(Region.of(settings.region()));
+    S3ImageStore store =
+        new S3ImageStore(
+            S3Clients.build(settings), bucket, settings.prefix(), Region.of(settings.region()));
+    store.ensureBucket();
     return store;
   }
 }

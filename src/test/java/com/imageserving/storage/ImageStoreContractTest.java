@@ -63,8 +63,11 @@ class ImageStoreContractTest {
         requests = counter;
         S3ImageStore s3 =
             new S3ImageStore(
-                S3Clients.build(server.settings(bucket), List.of(counter)), bucket, "images");
-        s3.ensureBucket(Region.US_EAST_1);
+                S3Clients.build(server.settings(bucket), List.of(counter)),
+                bucket,
+                "images",
+                Region.US_EAST_1);
+        s3.ensureBucket();
         raw = server.client();
         cleanup.add(s3);
         cleanup.add(raw);

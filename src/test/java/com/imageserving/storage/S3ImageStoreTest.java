@@ -10,13 +10,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,8 +38,11 @@ class S3ImageStoreTest {
     raw = server.client();
     store =
         new S3ImageStore(
-            S3Clients.build(server.settings(bucket), List.of(requests)), bucket, "images");
-    store.ensureBucket(Region.US_EAST_1);
+            S3Clients.build(server.settings(bucket), List.of(requests)),
+            bucket,
+            "images",
+            Region.US_EAST_1);
+    store.ensureBucket();
     requests.reset();
   }
 
@@ -104,12 +107,12 @@ class S3ImageStoreTest {
 
   @Test
   void prefixIsConfigurableAndMayBeEmpty() throws Exception {
-    try (S3ImageStore atRoot = new S3ImageStore(server.client(), bucket, "")) {
+    try (S3ImageStore atRoot = new S3ImageStore(server.client(), bucket, "", Region.US_EAST_1)) {
       atRoot.save("ns", "id", "png", new byte[3]);
       raw.headObject(b -> b.bucket(bucket).key("ns/id.png"));
       assertThat(store.find("ns", "id")).isEmpty();
     }
-    try (S3ImageStore nested = new S3ImageStore(server.client(), bucket, "a/b")) {
+    try (S3ImageStore nested = new S3ImageStore(server.client(), bucket, "a/b", Region.US_EAST_1)) {
       nested.save("ns", "id", "png", new byte[3]);
       raw.headObject(b -> b.bucket(bucket).key("a/b/ns/id.png"));
       assertThat(nested.find("ns", "id")).isPresent();
@@ -117,33 +120,32 @@ class S3ImageStoreTest {
   }
 
   @Test
-  void createsMissingBucketAtStartAndAcceptsAnExistingOne() throws Exception {
+  void createsTheBucketWhenMissingAndAcceptsAnExistingOne() throws Exception {
     String fresh = server.newBucket();
-    try (S3ImageStore created = new S3ImageStore(server.client(), fresh, "images")) {
-      assertThatThrownBy(created::checkReady)
-          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
-          .hasMessageContaining("does not exist");
-
-      created.ensureBucket(Region.US_EAST_1);
+    try (S3ImageStore created =
+        new S3ImageStore(server.client(), fresh, "images", Region.US_EAST_1)) {
+      created.ensureBucket();
+      raw.headBucket(b -> b.bucket(fresh));
       created.checkReady();
-      created.ensureBucket(Region.US_EAST_1);
+      created.ensureBucket();
       created.checkReady();
     }
   }
 
   @Test
+  void reportsABucketDeletedUnderIt() throws Exception {
+    raw.deleteBucket(b -> b.bucket(bucket));
+
+    assertThatThrownBy(store::checkReady)
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
+        .hasMessage("bucket " + bucket + " does not exist");
+  }
+
+  @Test
   void requestsGoThroughTheConfiguredProxy() throws Exception {
-    try (ServerSocket proxy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      CompletableFuture<String> firstLine =
-          CompletableFuture.supplyAsync(() -> {
-            try (Socket socket = proxy.accept()) {
-              return new BufferedReader(
-                      new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                  .readLine();
-            } catch (IOException e) {
-              throw new UncheckedIOException(e);
-            }
-          });
+    BlockingQueue<String> requestLines = new LinkedBlockingQueue<>();
+    try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> recordAndHangUp(proxy, requestLines));
       S3Settings direct = server.settings(bucket);
       S3Settings proxied =
           new S3Settings(
@@ -154,12 +156,29 @@ class S3ImageStoreTest {
               direct.secretKey(),
               "images",
               "http://127.0.0.1:" + proxy.getLocalPort());
-      try (S3ImageStore viaProxy = new S3ImageStore(S3Clients.build(proxied), bucket, "images")) {
-        assertThatThrownBy(viaProxy::checkReady).isInstanceOf(StorageException.class);
+      try (S3ImageStore viaProxy =
+          new S3ImageStore(S3Clients.build(proxied), bucket, "images", Region.US_EAST_1)) {
+        assertThatThrownBy(() -> viaProxy.find("ns", "id"))
+            .isInstanceOfSatisfying(
+                StorageException.class, e -> assertThat(e.unavailable()).isTrue());
       }
       // A forward proxy receives the absolute URL of the S3 server.
-      assertThat(firstLine.get(5, TimeUnit.SECONDS))
-          .startsWith("HEAD " + server.endpoint() + "/" + bucket);
+      assertThat(requestLines.poll(5, TimeUnit.SECONDS))
+          .startsWith("GET " + server.endpoint() + "/" + bucket + "?");
+    }
+  }
+
+  /** A proxy that reads each request line and closes the connection without an answer. */
+  private static void recordAndHangUp(ServerSocket proxy, BlockingQueue<String> lines) {
+    while (!proxy.isClosed()) {
+      try (Socket socket = proxy.accept()) {
+        lines.add(
+            new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine());
+      } catch (IOException e) {
+        return;
+      }
     }
   }
 
@@ -169,7 +188,8 @@ class S3ImageStoreTest {
     S3Settings wrong =
         new S3Settings(
             bucket, settings.region(), settings.endpointUrl(), "nobody", "wrong", "images", null);
-    try (S3ImageStore denied = new S3ImageStore(S3Clients.build(wrong), bucket, "images")) {
+    try (S3ImageStore denied =
+        new S3ImageStore(S3Clients.build(wrong), bucket, "images", Region.US_EAST_1)) {
       assertThatThrownBy(denied::checkReady)
           .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
           .hasMessageContaining("403");
