@@ -1,12 +1,35 @@
 package com.imageserving;
 
+import com.imageserving.config.ConfigException;
+import com.imageserving.config.ImagingSettings;
+import com.imageserving.config.OutputFormat;
 import com.imageserving.config.Settings;
+import com.imageserving.imaging.vips.Saver;
+import com.imageserving.imaging.vips.Vips;
+import com.imageserving.imaging.vips.VipsUnavailableException;
 
 /** Checks that must pass before Spring starts; each failure is one line (a ConfigException). */
 final class StartupChecks {
   private StartupChecks() {}
 
   static void run(Settings settings) {
-    // The native image library is checked here once imaging lands (issue 3).
+    checkVips(settings.imaging());
+  }
+
+  /** libvips must load, be recent enough, and be able to write the configured output format. */
+  static void checkVips(ImagingSettings imaging) {
+    Vips vips;
+    try {
+      vips = Vips.load(imaging.vipsLibrary());
+    } catch (VipsUnavailableException e) {
+      throw new ConfigException("VIPS_LIBRARY", e.getMessage());
+    }
+    if (imaging.outputFormat() == OutputFormat.AVIF && !vips.hasOperation(Saver.AVIF.nickname())) {
+      throw new ConfigException(
+          "OUTPUT_FORMAT",
+          "avif needs libvips built with libheif (heifsave), which libvips "
+              + vips.version()
+              + " here lacks; choose jpeg, webp or png");
+    }
   }
 }

@@ -1,5 +1,8 @@
 package com.imageserving.api;
 
+import com.imageserving.fetch.FetchException;
+import com.imageserving.imaging.ImageRejectedException;
+import com.imageserving.imaging.ProcessingOverloadedException;
 import com.imageserving.storage.ImageStore.StorageException;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +38,34 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return ResponseEntity.status(e.status()).body(new ErrorBody(e.getMessage()));
   }
 
+  @ExceptionHandler(ImageRejectedException.class)
+  ResponseEntity<ErrorBody> rejected(ImageRejectedException e) {
+    HttpStatus status =
+        switch (e.reason()) {
+          case UNSUPPORTED_FORMAT -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+          case UNDECODABLE -> HttpStatus.BAD_REQUEST;
+          case TOO_MANY_PIXELS -> HttpStatus.UNPROCESSABLE_CONTENT;
+        };
+    return ResponseEntity.status(status).body(new ErrorBody(e.getMessage()));
+  }
+
+  @ExceptionHandler(ProcessingOverloadedException.class)
+  ResponseEntity<ErrorBody> overloaded(ProcessingOverloadedException e) {
+    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+        .header(HttpHeaders.RETRY_AFTER, "1")
+        .body(new ErrorBody(e.getMessage()));
+  }
+
+  @ExceptionHandler(FetchException.class)
+  ResponseEntity<ErrorBody> fetch(FetchException e) {
+    return switch (e.kind()) {
+      case INVALID_URL -> ResponseEntity.badRequest().body(new ErrorBody("Invalid url"));
+      case UNKNOWN_POOL -> ResponseEntity.badRequest().body(new ErrorBody(e.getMessage()));
+      case FAILED, TOO_LARGE ->
+          ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(new ErrorBody(e.getMessage()));
+    };
+  }
+
   @ExceptionHandler(StorageException.class)
   ResponseEntity<ErrorBody> storage(StorageException e) {
     if (e.unavailable()) {
@@ -45,7 +76,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
     log.error("storage failure", e);
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .body(new ErrorBody("Storage failure"));
+        .body(new ErrorBody(e.getMessage()));
   }
 
   @ExceptionHandler(Exception.class)

@@ -50,6 +50,8 @@ public final class SpringProperties {
     p.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
     p.put("management.metrics.tags.application", server.appName());
 
+    p.put("spring.jackson.property-naming-strategy", "SNAKE_CASE");
+
     // API documentation.
     p.put("springdoc.api-docs.path", "/openapi.json");
     p.put("springdoc.swagger-ui.path", "/docs");

@@ -1,0 +1,244 @@
+package com.imageserving;
+
+import com.imageserving.config.FetchSettings;
+import com.imageserving.config.ImagingSettings;
+import com.imageserving.fetch.FetchException;
+import com.imageserving.fetch.FetchedBody;
+import com.imageserving.fetch.ImageFetcher;
+import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.ImageRejectedException;
+import com.imageserving.imaging.ProcessedImage;
+import com.imageserving.storage.ImageStore;
+import com.imageserving.storage.ImageStore.StorageException;
+import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.storage.Names;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * The fetch use cases: one external image returned as base64, or many fetched and stored. URLs that
+ * point at this very service are answered from storage without any network request.
+ */
+@Service
+public class FetchService {
+  private static final Logger log = LoggerFactory.getLogger(FetchService.class);
+  private static final Pattern OWN_IMAGE_PATH =
+      Pattern.compile("(?:/api)?/images/([^/?#]+)/([^/?#]+)");
+
+  private final ImageFetcher fetcher;
+  private final ImageProcessor processor;
+  private final ImageStore store;
+  private final HostingService hosting;
+  private final ImagingSettings imaging;
+  private final FetchSettings settings;
+
+  public FetchService(
+      ImageFetcher fetcher,
+      ImageProcessor processor,
+      ImageStore store,
+      HostingService hosting,
+      ImagingSettings imaging,
+      FetchSettings settings) {
+    this.fetcher = fetcher;
+    this.processor = processor;
+    this.store = store;
+    this.hosting = hosting;
+    this.imaging = imaging;
+    this.settings = settings;
+  }
+
+  /** Bytes and their media type. */
+  public record Image(byte[] data, String mimeType) {}
+
+  /** Thrown when an internal URL names an image that is not stored: 404. */
+  public static final class NotStoredException extends Exception {
+    public NotStoredException() {
+      super("Image not found", null, false, false);
+    }
+  }
+
+  /**
+   * One image: our own stored bytes unchanged for an internal URL, otherwise fetched and processed
+   * with MAX_FETCH_SIZE.
+   */
+  public Image fetchOne(String url, @Nullable String pool, String ownBase)
+      throws FetchException, StorageException, NotStoredException {
+    Optional<StoredImage> own = ownImage(url, ownBase);
+    if (own != null) {
+      StoredImage image = own.orElseThrow(NotStoredException::new);
+      return new Image(readAll(image), image.mimeType());
+    }
+    checkPool(pool);
+    ProcessedImage image = process(fetcher.fetch(url, pool));
+    return new Image(image.data(), image.format().mimeType());
+  }
+
+  /** Outcome of a batch: our URL per source URL, and a reason for each one that failed. */
+  public record Batch(Map<String, String> urls, Map<String, String> errors) {}
+
+  /** Fetches each distinct URL once, at most PROXY_CONCURRENCY at a time, and stores it. */
+  public Batch fetchAndStore(
+      String namespace, List<String> urls, @Nullable String pool, String ownBase)
+      throws FetchException {
+    checkPool(pool);
+    List<String> distinct = new ArrayList<>(new LinkedHashSet<>(urls));
+    Semaphore permits = new Semaphore(settings.proxyConcurrency());
+    Map<String, Future<String>> results = new LinkedHashMap<>();
+    try (ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String url : distinct) {
+        results.put(
+            url,
+            tasks.submit(() -> {
+              permits.acquire();
+              try {
+                return storeOne(namespace, url, pool, ownBase);
+              } finally {
+                permits.release();
+              }
+            }));
+      }
+    }
+    Map<String, String> stored = new LinkedHashMap<>();
+    Map<String, String> errors = new LinkedHashMap<>();
+    results.forEach((url, future) -> {
+      try {
+        stored.put(url, future.get());
+      } catch (ExecutionException e) {
+        errors.put(url, reason(e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        errors.put(url, "Interrupted");
+      }
+    });
+    return new Batch(stored, errors);
+  }
+
+  private String storeOne(String namespace, String url, @Nullable String pool, String ownBase)
+      throws Exception {
+    Optional<StoredImage> own = ownImage(url, ownBase);
+    byte[] bytes;
+    if (own != null) {
+      bytes = readAll(own.orElseThrow(NotStoredException::new));
+    } else {
+      bytes = fetcher.fetch(url, pool).bytes();
+    }
+    HostingService.Stored stored;
+    try {
+      stored = hosting.storeFetched(namespace, bytes);
+    } catch (ImageRejectedException e) {
+      throw notAnImage(e);
+    }
+    return ownBase + "/images/" + namespace + "/" + stored.imageId();
+  }
+
+  private ProcessedImage process(FetchedBody body) throws FetchException {
+    try {
+      return processor.process(body.bytes(), imaging.maxFetchSize());
+    } catch (ImageRejectedException e) {
+      throw notAnImage(e);
+    }
+  }
+
+  private static FetchException notAnImage(ImageRejectedException e) {
+    return new FetchException(
+        FetchException.Kind.FAILED, "Fetched content is not a supported image: " + e.getMessage());
+  }
+
+  private void checkPool(@Nullable String pool) throws FetchException {
+    if (pool != null && !fetcher.hasPool(pool)) {
+      throw new FetchException(FetchException.Kind.UNKNOWN_POOL, "Unknown proxy pool: " + pool);
+    }
+  }
+
+  /**
+   * Null when the URL is not one of ours; otherwise the stored image it names (empty when it is not
+   * stored). Ours: a path-only URL, or the same scheme, host and port as the request's base, with
+   * the path /images/{ns}/{id} or /api/images/{ns}/{id}.
+   */
+  private @Nullable Optional<StoredImage> ownImage(String url, String ownBase)
+      throws StorageException {
+    URI uri;
+    try {
+      uri = new URI(url.strip());
+    } catch (Exception e) {
+      return null;
+    }
+    boolean pathOnly = uri.getScheme() == null && uri.getRawAuthority() == null;
+    if (!pathOnly && !sameOrigin(uri, ownBase)) {
+      return null;
+    }
+    String path = uri.getRawPath();
+    if (path == null) {
+      return null;
+    }
+    Matcher m = OWN_IMAGE_PATH.matcher(path);
+    if (!m.matches()) {
+      return null;
+    }
+    String namespace = m.group(1);
+    String imageId = m.group(2);
+    if (!Names.validNamespace(namespace) || !Names.validImageId(imageId)) {
+      return Optional.empty();
+    }
+    return store.find(namespace, imageId);
+  }
+
+  private static boolean sameOrigin(URI uri, String ownBase) {
+    URI base = URI.create(ownBase);
+    return uri.getScheme() != null
+        && uri.getHost() != null
+        && uri.getScheme().equalsIgnoreCase(base.getScheme())
+        && uri.getHost().toLowerCase(Locale.ROOT).equals(base.getHost().toLowerCase(Locale.ROOT))
+        && port(uri) == port(base);
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() != -1) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  private byte[] readAll(StoredImage image) throws StorageException {
+    try (InputStream in = store.open(image, 0, image.size())) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new StorageException("Failed to read image", e, false);
+    }
+  }
+
+  private static String reason(Throwable error) {
+    if (error instanceof FetchException e) {
+      return e.kind() == FetchException.Kind.INVALID_URL ? "Invalid url" : e.getMessage();
+    }
+    if (error instanceof NotStoredException
+        || error instanceof ImageRejectedException
+        || error instanceof StorageException) {
+      return error.getMessage();
+    }
+    if (error instanceof com.imageserving.imaging.ProcessingOverloadedException) {
+      return "Image processing capacity exhausted";
+    }
+    log.error("unexpected error while fetching", error);
+    return "Internal error";
+  }
+}

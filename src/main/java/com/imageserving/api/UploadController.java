@@ -1,0 +1,129 @@
+package com.imageserving.api;
+
+import com.imageserving.HostingService;
+import com.imageserving.config.ImagingSettings;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code POST /images/{namespace}}: JSON base64, multipart {@code file}, or a raw image body. */
+@RestController
+@Tag(name = "images")
+public class UploadController {
+  private final HostingService hosting;
+  private final BaseUrl baseUrl;
+  private final long maxBodyBytes;
+
+  public UploadController(HostingService hosting, BaseUrl baseUrl, ImagingSettings imaging) {
+    this.hosting = hosting;
+    this.baseUrl = baseUrl;
+    this.maxBodyBytes = imaging.maxUploadBytes();
+  }
+
+  /** The upload answer; width, height, mime_type and size are additions to the original's. */
+  public record UploadResponse(
+      String imageId, String url, int width, int height, String mimeType, long size) {}
+
+  /** The JSON form of an upload, as the original accepted it. */
+  public record UploadRequest(
+      @Schema(description = "base64 image data, optionally with a data: URL prefix") String data) {}
+
+  @Operation(
+      summary = "Upload an image",
+      description =
+          "Body: JSON {\"data\": base64} (a data-URL prefix is allowed), multipart/form-data"
+              + " with a part named 'file', or the raw image with an image/* content type.",
+      requestBody =
+          @RequestBody(
+              content = {
+                @Content(
+                    mediaType = "application/json",
+                    schema = @Schema(implementation = UploadRequest.class)),
+                @Content(mediaType = "multipart/form-data"),
+                @Content(mediaType = "image/*")
+              }))
+  @PostMapping("/images/{namespace}")
+  public UploadResponse upload(@PathVariable String namespace, HttpServletRequest request)
+      throws IOException, ServletException {
+    String checked = PathNames.namespace(request);
+    byte[] image = imageBytes(request);
+    HostingService.Stored stored = hosting.upload(checked, image);
+    return new UploadResponse(
+        stored.imageId(),
+        baseUrl.of(request) + "/images/" + checked + "/" + stored.imageId(),
+        stored.image().width(),
+        stored.image().height(),
+        stored.image().format().mimeType(),
+        stored.image().data().length);
+  }
+
+  private byte[] imageBytes(HttpServletRequest request) throws IOException, ServletException {
+    String type = request.getContentType();
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (mediaType.isEmpty()
+        || mediaType.equals("application/json")
+        || mediaType.endsWith("+json")) {
+      String data =
+          RequestBodies.requiredString(
+              RequestBodies.jsonObject(RequestBodies.read(request, maxBodyBytes)), "data");
+      return decodeBase64(data);
+    }
+    if (mediaType.equals("multipart/form-data")) {
+      Part part = request.getPart("file");
+      if (part == null) {
+        throw ValidationError.of(List.of("body", "file"), "Field required", "missing");
+      }
+      try (InputStream in = part.getInputStream()) {
+        return in.readAllBytes();
+      }
+    }
+    if (mediaType.startsWith("image/") || mediaType.equals("application/octet-stream")) {
+      return RequestBodies.read(request, maxBodyBytes);
+    }
+    throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
+  }
+
+  /**
+   * Base64 with an optional {@code data:image/...;base64,} prefix. Decoding is lenient about line
+   * breaks and stray characters, like the original's; what it yields is checked as an image.
+   */
+  static byte[] decodeBase64(String data) {
+    String payload = data.strip();
+    if (payload.regionMatches(true, 0, "data:", 0, 5)) {
+      int comma = payload.indexOf(',');
+      String header = comma < 0 ? payload : payload.substring(5, comma).toLowerCase(Locale.ROOT);
+      if (comma < 0 || !header.endsWith(";base64")) {
+        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid data URL: expected base64");
+      }
+      String mime = header.substring(0, header.length() - ";base64".length());
+      if (!mime.isEmpty() && !mime.startsWith("image/")) {
+        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid data URL: not an image type");
+      }
+      payload = payload.substring(comma + 1);
+    }
+    byte[] bytes;
+    try {
+      bytes = Base64.getMimeDecoder().decode(payload);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data");
+    }
+    if (bytes.length == 0) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data: empty");
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,146 @@
+package com.imageserving.imaging;
+
+import com.imageserving.config.ImagingSettings;
+import com.imageserving.imaging.ImageRejectedException.Reason;
+import com.imageserving.imaging.vips.Vips;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Component;
+
+/**
+ * The image pipeline on libvips. Work runs on a fixed pool of platform threads with a bounded
+ * queue: libvips blocks in native code and keeps per-thread state, which suits neither virtual
+ * threads nor an unbounded backlog. Request threads only wait; when the pool and queue are full the
+ * request is refused at once (503) rather than piling up memory.
+ */
+@Component
+public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
+  private final Pipeline pipeline;
+  private final ThreadPoolExecutor pool;
+  private final Timer timer;
+  private final Map<Reason, Counter> rejections = new EnumMap<>(Reason.class);
+  private final Counter overloads;
+
+  public VipsImageProcessor(ImagingSettings settings, MeterRegistry registry) {
+    Vips vips = Vips.load(settings.vipsLibrary());
+    int workers = Math.max(1, settings.processingConcurrency());
+    // libvips parallelises inside each operation too; keep workers × its threads near the cores.
+    int cores = Runtime.getRuntime().availableProcessors();
+    vips.setConcurrency(Math.max(1, cores / workers));
+    this.pipeline =
+        new Pipeline(
+            vips, settings.maxInputPixels(), settings.outputFormat(), settings.outputQuality());
+    BlockingQueue<Runnable> queue =
+        settings.processingQueue() > 0
+            ? new ArrayBlockingQueue<>(settings.processingQueue())
+            : new SynchronousQueue<>();
+    ThreadFactory threads = new WorkerThreads(vips);
+    this.pool =
+        new ThreadPoolExecutor(
+            workers,
+            workers,
+            0,
+            TimeUnit.SECONDS,
+            queue,
+            threads,
+            new ThreadPoolExecutor.AbortPolicy());
+    String format = settings.outputFormat().name().toLowerCase(Locale.ROOT);
+    this.timer =
+        Timer.builder("image.processing")
+            .description("Time to decode, transform and encode one image")
+            .tag("format", format)
+            .register(registry);
+    for (Reason reason : Reason.values()) {
+      rejections.put(reason, rejectionCounter(registry, reason.name()));
+    }
+    this.overloads = rejectionCounter(registry, "OVERLOADED");
+  }
+
+  private static Counter rejectionCounter(MeterRegistry registry, String reason) {
+    return Counter.builder("image.rejections")
+        .description("Images refused, by reason")
+        .tag("reason", reason.toLowerCase(Locale.ROOT))
+        .register(registry);
+  }
+
+  @Override
+  public ProcessedImage process(byte[] input, int maxSize) {
+    Future<ProcessedImage> result;
+    try {
+      result = pool.submit(() -> timer.recordCallable(() -> pipeline.run(input, maxSize)));
+    } catch (RejectedExecutionException full) {
+      overloads.increment();
+      throw new ProcessingOverloadedException();
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      // The worker finishes the image anyway (native code cannot be interrupted); drop it.
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for image processing", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ImageRejectedException rejected) {
+        rejections.get(rejected.reason()).increment();
+        throw rejected;
+      }
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("Image processing failed", cause);
+    }
+  }
+
+  /** Stops taking work, lets queued images finish for a short while, then stops the threads. */
+  @Override
+  public void close() {
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Platform worker threads that free libvips' per-thread state when they end. */
+  private static final class WorkerThreads implements ThreadFactory {
+    private final Vips vips;
+    private final ThreadFactory platform =
+        Thread.ofPlatform().name("image-worker-", 0).daemon(true).factory();
+
+    WorkerThreads(Vips vips) {
+      this.vips = vips;
+    }
+
+    @Override
+    public Thread newThread(Runnable work) {
+      return platform.newThread(() -> {
+        try {
+          work.run();
+        } finally {
+          vips.threadShutdown();
+        }
+      });
+    }
+  }
+}

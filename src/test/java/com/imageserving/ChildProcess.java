@@ -1,0 +1,98 @@
+package com.imageserving;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The service's real main() in a child JVM on a free port, for kill -9 and signal tests. */
+public final class ChildProcess implements AutoCloseable {
+  private final Process process;
+  private final int port;
+
+  private ChildProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Starts and waits until /health answers (at most a minute). */
+  public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
+    int port = freePort();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    Application.class.getName()))
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(workDir.resolve("child.log").toFile()));
+    builder.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
+    builder.environment().putAll(env);
+    builder.environment().put("PORT", Integer.toString(port));
+    builder.environment().put("HOST", "127.0.0.1");
+    ChildProcess child = new ChildProcess(builder.start(), port);
+    child.awaitHealthy(Duration.ofSeconds(60));
+    return child;
+  }
+
+  private void awaitHealthy(Duration timeout) throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("child exited with " + process.exitValue());
+      }
+      try {
+        HttpResponse<String> health =
+            client.send(
+                HttpRequest.newBuilder(URI.create(base() + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (health.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("child did not become healthy");
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

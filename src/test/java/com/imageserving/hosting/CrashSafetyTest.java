@@ -1,0 +1,148 @@
+package com.imageserving.hosting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imageserving.TestImages;
+import com.imageserving.TestServer;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Temporary files, leftovers of interrupted writes, and uploads racing namespace deletes. */
+class CrashSafetyTest {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+
+  static String uploadBody(byte[] image) {
+    return "{\"data\": \"" + Base64.getEncoder().encodeToString(image) + "\"}";
+  }
+
+  @Test
+  void anInterruptedWriteIsNeverServedCountedOrKept() throws Exception {
+    Path uploads;
+    String id = "0123456789abcdef0123456789abcdef-AAAAAAAAAAA";
+    try (TestServer server = TestServer.start()) {
+      uploads = server.uploads();
+      HttpResponse<String> ok =
+          server.send(
+              server
+                  .request("/images/ns")
+                  .header("Content-Type", "application/json")
+                  .POST(BodyPublishers.ofString(uploadBody(TestImages.png(10, 10))))
+                  .build());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      // What a write cut off by a crash leaves: a partial temporary file in the folder.
+      Path dir = uploads.resolve("images").resolve("ns");
+      Path partial = dir.resolve(".upload-" + "deadbeef");
+      Files.write(partial, new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
+      assertThat(server.get("/images/ns/.upload-deadbeef").statusCode()).isEqualTo(400);
+      assertThat(server.get("/images/ns/" + id).statusCode()).isEqualTo(404);
+    }
+    try (TestServer restarted = TestServer.start(Map.of("UPLOADS_PATH", uploads.toString()))) {
+      try (Stream<Path> files = Files.list(uploads.resolve("images").resolve("ns"))) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .hasSize(1)
+            .allMatch(name -> name.matches("[0-9a-f]{32}-[A-Za-z0-9_-]{11}\\.jpg"));
+      }
+      HttpResponse<String> deleted =
+          restarted.send(restarted.request("/images/ns").DELETE().build());
+      assertThat(deleted.body()).isEqualTo("{\"deleted_count\":1}");
+    }
+  }
+
+  @Test
+  void uploadsRacingNamespaceDeletesNeverFailNorLoseLaterFiles() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      String body = uploadBody(TestImages.jpeg(64, 64));
+      ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+      List<Future<?>> tasks = new ArrayList<>();
+      try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+        for (int t = 0; t < 6; t++) {
+          tasks.add(
+              pool.submit(() -> {
+                for (int i = 0; i < 25; i++) {
+                  statuses.add(
+                      server
+                          .send(
+                              server
+                                  .request("/images/race")
+                                  .header("Content-Type", "application/json")
+                                  .POST(BodyPublishers.ofString(body))
+                                  .build())
+                          .statusCode());
+                }
+              }));
+        }
+        tasks.add(
+            pool.submit(() -> {
+              for (int i = 0; i < 40; i++) {
+                statuses.add(
+                    server.send(server.request("/images/race").DELETE().build()).statusCode());
+              }
+            }));
+        for (Future<?> task : tasks) {
+          task.get();
+        }
+      }
+      assertThat(statuses).hasSize(6 * 25 + 40).containsOnly(200);
+
+      // After the last delete answered, every acknowledged upload stays.
+      HttpResponse<String> last = server.send(server.request("/images/race").DELETE().build());
+      assertThat(last.statusCode()).isEqualTo(200);
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        HttpResponse<String> response =
+            server.send(
+                server
+                    .request("/images/race")
+                    .header("Content-Type", "application/json")
+                    .POST(BodyPublishers.ofString(body))
+                    .build());
+        ids.add(JSON.readTree(response.body()).get("image_id").asString());
+      }
+      for (String id : ids) {
+        assertThat(server.get("/images/race/" + id).statusCode()).isEqualTo(200);
+      }
+      try (Stream<Path> files = Files.list(server.uploads().resolve("images").resolve("race"))) {
+        assertThat(files.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aFolderInTheOriginalsLayoutIsServedAsIs() throws Exception {
+    Path uploads = Files.createTempDirectory("legacy-");
+    Path dir = Files.createDirectories(uploads.resolve("images").resolve("legacy"));
+    byte[] png = TestImages.png(7, 5);
+    byte[] gif = TestImages.gif(3, 3);
+    String pngId = "a1b2c3d4e5f60718293a4b5c6d7e8f90-abcdefghijk";
+    String gifId = "00000000000000000000000000000000-___________";
+    Files.write(dir.resolve(pngId + ".png"), png);
+    Files.write(dir.resolve(gifId + ".gif"), gif);
+    try (TestServer server = TestServer.start(Map.of("UPLOADS_PATH", uploads.toString()))) {
+      HttpResponse<byte[]> served =
+          server.sendForBytes(server.request("/images/legacy/" + pngId).build());
+      assertThat(served.statusCode()).isEqualTo(200);
+      assertThat(served.headers().firstValue("content-type")).hasValue("image/png");
+      assertThat(served.body()).isEqualTo(png);
+      HttpResponse<byte[]> servedGif =
+          server.sendForBytes(server.request("/images/legacy/" + gifId).build());
+      assertThat(servedGif.headers().firstValue("content-type")).hasValue("image/gif");
+      assertThat(servedGif.body()).isEqualTo(gif);
+      assertThat(server.send(server.request("/images/legacy").DELETE().build()).body())
+          .isEqualTo("{\"deleted_count\":2}");
+      assertThat(Files.exists(dir)).isFalse();
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package com.imageserving.hosting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imageserving.Backend;
+import com.imageserving.TestImages;
+import com.imageserving.TestServer;
+import java.awt.image.BufferedImage;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Upload, serve and delete through HTTP, the same suite on every storage backend. */
+@ParameterizedClass(name = "{0}")
+@EnumSource(Backend.class)
+class ImageHostingTest {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final String ID = "[0-9a-f]{32}-[A-Za-z0-9_-]{11}";
+  static TestServer server;
+
+  @Parameter Backend backend;
+
+  @BeforeParameterizedClassInvocation
+  static void start(Backend backend) {
+    Map<String, String> env = new HashMap<>(backend.env());
+    env.put("MAX_UPLOAD_BYTES", Integer.toString(4 * 1024 * 1024));
+    server = TestServer.start(env);
+  }
+
+  @AfterParameterizedClassInvocation
+  static void stop() {
+    server.close();
+  }
+
+  @AfterAll
+  static void noop() {}
+
+  static HttpResponse<String> uploadJson(String namespace, String json) {
+    return server.send(
+        server
+            .request("/images/" + namespace)
+            .header("Content-Type", "application/json")
+            .POST(BodyPublishers.ofString(json))
+            .build());
+  }
+
+  static JsonNode upload(String namespace, byte[] image) {
+    HttpResponse<String> response =
+        uploadJson(namespace, "{\"data\": \"" + Base64.getEncoder().encodeToString(image) + "\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  static HttpResponse<byte[]> get(String path, String... headers) {
+    HttpRequest.Builder request = server.request(path).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return server.sendForBytes(request.build());
+  }
+
+  @Test
+  void uploadJsonAnswersIdUrlAndDimensions() {
+    JsonNode body = upload("avatars", TestImages.png(300, 200));
+    String id = body.get("image_id").asString();
+    assertThat(id).matches(ID);
+    assertThat(body.get("url").asString()).isEqualTo(server.base() + "/images/avatars/" + id);
+    assertThat(body.get("width").asInt()).isEqualTo(300);
+    assertThat(body.get("height").asInt()).isEqualTo(200);
+    assertThat(body.get("mime_type").asString()).isEqualTo("image/jpeg");
+    assertThat(body.get("size").asLong()).isPositive();
+  }
+
+  @Test
+  void eachUploadGetsAFreshId() {
+    byte[] image = TestImages.jpeg(50, 50);
+    assertThat(upload("same", image).get("image_id").asString())
+        .isNotEqualTo(upload("same", image).get("image_id").asString());
+  }
+
+  @Test
+  void uploadAcceptsADataUrlPrefix() {
+    String data =
+        "data:image/png;base64," + Base64.getEncoder().encodeToString(TestImages.png(20, 10));
+    HttpResponse<String> response = uploadJson("prefixed", "{\"data\": \"" + data + "\"}");
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()).get("width").asInt()).isEqualTo(20);
+  }
+
+  @Test
+  void uploadAcceptsMultipartAndRawBodies() {
+    String boundary = "----test-boundary";
+    byte[] png = TestImages.png(40, 30);
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> multipart =
+        server.send(
+            server
+                .request("/images/multi")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(BodyPublishers.ofByteArrays(java.util.List.of(head, png, tail)))
+                .build());
+    assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(200);
+    assertThat(JSON.readTree(multipart.body()).get("width").asInt()).isEqualTo(40);
+
+    HttpResponse<String> raw =
+        server.send(
+            server
+                .request("/images/raw")
+                .header("Content-Type", "image/jpeg")
+                .POST(BodyPublishers.ofByteArray(TestImages.jpeg(64, 48)))
+                .build());
+    assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
+    assertThat(JSON.readTree(raw.body()).get("height").asInt()).isEqualTo(48);
+  }
+
+  @Test
+  void largeImagesAreShrunkToTheUploadLimit() {
+    JsonNode body = upload("large", TestImages.jpeg(4000, 3000));
+    assertThat(body.get("width").asInt()).isEqualTo(1200);
+    assertThat(body.get("height").asInt()).isEqualTo(900);
+    BufferedImage served =
+        TestImages.decode(get("/images/large/" + body.get("image_id").asString()).body());
+    assertThat(served.getWidth()).isEqualTo(1200);
+    assertThat(served.getHeight()).isEqualTo(900);
+  }
+
+  @Test
+  void servedImagesCarryCachingHeaders() {
+    JsonNode body = upload("serve", TestImages.png(120, 80));
+    String path = "/images/serve/" + body.get("image_id").asString();
+    HttpResponse<byte[]> response = get(path);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("content-type")).hasValue("image/jpeg");
+    assertThat(response.headers().firstValue("cache-control")).hasValue("public, max-age=86400");
+    assertThat(response.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+    assertThat(response.headers().firstValueAsLong("content-length"))
+        .hasValue(body.get("size").asLong());
+    assertThat(response.body()).hasSize(body.get("size").asInt());
+    assertThat(TestImages.decode(response.body()).getWidth()).isEqualTo(120);
+    String etag = response.headers().firstValue("etag").orElseThrow();
+    assertThat(etag).startsWith("\"").endsWith("\"");
+    String lastModified = response.headers().firstValue("last-modified").orElseThrow();
+
+    assertThat(get(path, "If-None-Match", etag).statusCode()).isEqualTo(304);
+    assertThat(get(path, "If-None-Match", "\"other\"").statusCode()).isEqualTo(200);
+    assertThat(get(path, "If-Modified-Since", lastModified).statusCode()).isEqualTo(304);
+    assertThat(get(path, "If-Modified-Since", "Mon, 01 Jan 2001 00:00:00 GMT").statusCode())
+        .isEqualTo(200);
+
+    HttpResponse<byte[]> head =
+        server.sendForBytes(server.request(path).method("HEAD", BodyPublishers.noBody()).build());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+    assertThat(head.headers().firstValueAsLong("content-length"))
+        .hasValue(body.get("size").asLong());
+    assertThat(head.headers().firstValue("etag")).hasValue(etag);
+  }
+
+  @Test
+  void byteRanges() {
+    JsonNode body = upload("ranges", TestImages.jpeg(200, 200));
+    String path = "/images/ranges/" + body.get("image_id").asString();
+    byte[] whole = get(path).body();
+    long size = whole.length;
+
+    HttpResponse<byte[]> first = get(path, "Range", "bytes=0-99");
+    assertThat(first.statusCode()).isEqualTo(206);
+    assertThat(first.headers().firstValue("content-range")).hasValue("bytes 0-99/" + size);
+    assertThat(first.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 0, 100));
+
+    HttpResponse<byte[]> suffix = get(path, "Range", "bytes=-10");
+    assertThat(suffix.statusCode()).isEqualTo(206);
+    assertThat(suffix.body())
+        .isEqualTo(java.util.Arrays.copyOfRange(whole, whole.length - 10, whole.length));
+
+    HttpResponse<byte[]> open = get(path, "Range", "bytes=100-");
+    assertThat(open.statusCode()).isEqualTo(206);
+    assertThat(open.body()).hasSize(whole.length - 100);
+
+    HttpResponse<byte[]> beyond = get(path, "Range", "bytes=" + size + "-");
+    assertThat(beyond.statusCode()).isEqualTo(416);
+    assertThat(beyond.headers().firstValue("content-range")).hasValue("bytes */" + size);
+
+    assertThat(get(path, "Range", "bytes=0-1,5-6").statusCode()).isEqualTo(200);
+    assertThat(get(path, "Range", "bytes=0-99", "If-Range", "\"stale\"").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void unknownAndInvalidNames() {
+    HttpResponse<byte[]> missing =
+        get("/images/nobody/3f2a9c0e5b7d4e1f8a6b2c3d4e5f6a7b-Zk3_qW9xL2c");
+    assertThat(missing.statusCode()).isEqualTo(404);
+    assertThat(new String(missing.body())).isEqualTo("{\"detail\":\"Image not found\"}");
+    HttpResponse<byte[]> badId = get("/images/ns/bad.id");
+    assertThat(badId.statusCode()).isEqualTo(400);
+    assertThat(new String(badId.body())).isEqualTo("{\"detail\":\"Invalid image_id\"}");
+    HttpResponse<byte[]> badNamespace = get("/images/.hidden/abc");
+    assertThat(badNamespace.statusCode()).isEqualTo(400);
+    assertThat(new String(badNamespace.body())).isEqualTo("{\"detail\":\"Invalid namespace\"}");
+    assertThat(uploadJson("a..b", "{\"data\":\"x\"}").statusCode()).isEqualTo(400);
+    assertThat(uploadJson("x".repeat(129), "{\"data\":\"x\"}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void deleteNamespaceAndDeleteOne() {
+    String first = upload("gone", TestImages.png(10, 10)).get("image_id").asString();
+    String second = upload("gone", TestImages.png(10, 10)).get("image_id").asString();
+    upload("gone", TestImages.png(10, 10));
+
+    HttpResponse<String> one =
+        server.send(server.request("/images/gone/" + first).DELETE().build());
+    assertThat(one.statusCode()).isEqualTo(200);
+    assertThat(one.body()).isEqualTo("{\"deleted_count\":1}");
+    assertThat(get("/images/gone/" + first).statusCode()).isEqualTo(404);
+    HttpResponse<String> again =
+        server.send(server.request("/images/gone/" + first).DELETE().build());
+    assertThat(again.statusCode()).isEqualTo(404);
+    assertThat(again.body()).isEqualTo("{\"detail\":\"Image not found\"}");
+
+    HttpResponse<String> all = server.send(server.request("/images/gone").DELETE().build());
+    assertThat(all.statusCode()).isEqualTo(200);
+    assertThat(all.body()).isEqualTo("{\"deleted_count\":2}");
+    assertThat(get("/images/gone/" + second).statusCode()).isEqualTo(404);
+    HttpResponse<String> empty =
+        server.send(server.request("/images/never-there").DELETE().build());
+    assertThat(empty.body()).isEqualTo("{\"deleted_count\":0}");
+  }
+
+  @Test
+  void validationErrorsHaveTheOriginalsShape() {
+    HttpResponse<String> missing = uploadJson("v", "{}");
+    assertThat(missing.statusCode()).isEqualTo(422);
+    assertThat(missing.body())
+        .isEqualTo(
+            "{\"detail\":[{\"loc\":[\"body\",\"data\"],\"msg\":\"Field required\",\"type\":\"missing\"}]}");
+    HttpResponse<String> wrongType = uploadJson("v", "{\"data\": 12}");
+    assertThat(wrongType.statusCode()).isEqualTo(422);
+    assertThat(wrongType.body()).contains("\"type\":\"string_type\"");
+    HttpResponse<String> broken = uploadJson("v", "{\"data\": ");
+    assertThat(broken.statusCode()).isEqualTo(422);
+    assertThat(broken.body()).contains("\"type\":\"json_invalid\"");
+    HttpResponse<String> list = uploadJson("v", "[1,2]");
+    assertThat(list.statusCode()).isEqualTo(422);
+  }
+
+  @Test
+  void badImagesAreClientErrors() {
+    assertThat(uploadJson("bad", "{\"data\": \"!!!not base64!!!\"}").statusCode()).isEqualTo(400);
+    String text = Base64.getEncoder().encodeToString("hello, world".getBytes());
+    assertThat(uploadJson("bad", "{\"data\": \"" + text + "\"}").statusCode()).isEqualTo(400);
+    String svg = Base64.getEncoder().encodeToString(TestImages.SVG);
+    HttpResponse<String> unsupported = uploadJson("bad", "{\"data\": \"" + svg + "\"}");
+    assertThat(unsupported.statusCode()).isEqualTo(415);
+    assertThat(unsupported.body()).startsWith("{\"detail\":\"");
+    String bmp = Base64.getEncoder().encodeToString(TestImages.bmp(10, 10));
+    assertThat(uploadJson("bad", "{\"data\": \"" + bmp + "\"}").statusCode()).isEqualTo(415);
+    byte[] jpeg = TestImages.jpeg(300, 300);
+    String truncated =
+        Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(jpeg, jpeg.length / 3));
+    assertThat(uploadJson("bad", "{\"data\": \"" + truncated + "\"}").statusCode()).isEqualTo(400);
+    String wrongMime =
+        "data:text/html;base64," + Base64.getEncoder().encodeToString(TestImages.png(2, 2));
+    assertThat(uploadJson("bad", "{\"data\": \"" + wrongMime + "\"}").statusCode()).isEqualTo(400);
+    HttpResponse<String> textBody =
+        server.send(
+            server
+                .request("/images/bad")
+                .header("Content-Type", "text/plain")
+                .POST(BodyPublishers.ofString("hello"))
+                .build());
+    assertThat(textBody.statusCode()).isEqualTo(415);
+    assertThat(textBody.body()).isEqualTo("{\"detail\":\"Unsupported Media Type\"}");
+  }
+
+  @Test
+  void oversizedBodiesAre413() {
+    byte[] big = new byte[5 * 1024 * 1024];
+    HttpResponse<String> raw =
+        server.send(
+            server
+                .request("/images/big")
+                .header("Content-Type", "image/png")
+                .POST(BodyPublishers.ofByteArray(big))
+                .build());
+    assertThat(raw.statusCode()).isEqualTo(413);
+    assertThat(raw.body()).startsWith("{\"detail\":");
+    String json = "{\"data\": \"" + "A".repeat(5 * 1024 * 1024) + "\"}";
+    assertThat(uploadJson("big", json).statusCode()).isEqualTo(413);
+  }
+}

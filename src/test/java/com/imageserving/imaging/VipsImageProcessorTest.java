@@ -1,0 +1,211 @@
+package com.imageserving.imaging;
+
+import static com.imageserving.imaging.TestImages.decode;
+import static com.imageserving.imaging.TestImages.encode;
+import static com.imageserving.imaging.TestImages.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imageserving.config.OutputFormat;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The pipeline's rules (API.md §4), one test each, on real images through real libvips. */
+class VipsImageProcessorTest {
+  private static VipsImageProcessor jpeg;
+  private static VipsImageProcessor png;
+
+  @BeforeAll
+  static void start() {
+    jpeg = TestImages.processor(OutputFormat.JPEG);
+    png = TestImages.processor(OutputFormat.PNG);
+  }
+
+  @AfterAll
+  static void stop() {
+    jpeg.close();
+    png.close();
+  }
+
+  @Test
+  void landscapeShrinksToTheLongerSide() {
+    ProcessedImage out = jpeg.process(encode("jpeg", 4000, 3000, Color.RED), 1200);
+    assertThat(out.width()).isEqualTo(1200);
+    assertThat(out.height()).isEqualTo(900);
+    BufferedImage decoded = decode(out.data());
+    assertThat(decoded.getWidth()).isEqualTo(1200);
+    assertThat(decoded.getHeight()).isEqualTo(900);
+  }
+
+  @Test
+  void portraitShrinksToTheLongerSide() {
+    ProcessedImage out = jpeg.process(encode("png", 3000, 4000, Color.BLUE), 1200);
+    BufferedImage decoded = decode(out.data());
+    assertThat(decoded.getWidth()).isEqualTo(900);
+    assertThat(decoded.getHeight()).isEqualTo(1200);
+  }
+
+  @Test
+  void shorterSideIsRoundedDown() {
+    ProcessedImage out = jpeg.process(encode("jpeg", 4001, 2999, Color.RED), 1200);
+    assertThat(out.width()).isEqualTo(1200);
+    // 2999 × 1200 / 4001 = 899.47…
+    assertThat(out.height()).isBetween(898, 900);
+    assertThat(decode(out.data()).getHeight()).isEqualTo(out.height());
+  }
+
+  @Test
+  void smallImageIsNotUpscaled() {
+    ProcessedImage out = jpeg.process(encode("jpeg", 100, 100, Color.GREEN), 1200);
+    BufferedImage decoded = decode(out.data());
+    assertThat(decoded.getWidth()).isEqualTo(100);
+    assertThat(decoded.getHeight()).isEqualTo(100);
+    assertThat(out.format()).isEqualTo(OutputFormat.JPEG);
+  }
+
+  @Test
+  void exifOrientationSixSwapsWidthAndHeight() {
+    ProcessedImage out = jpeg.process(fixture("orientation-6.jpg"), 1200);
+    assertThat(out.width()).isEqualTo(100);
+    assertThat(out.height()).isEqualTo(200);
+    assertThat(decode(out.data()).getWidth()).isEqualTo(100);
+  }
+
+  @Test
+  void exifOrientationIsAppliedToLargeImagesToo() {
+    // 4000×3000 read sequentially, shrunk on load, then rotated: must not fail "out of order".
+    byte[] big = encode("jpeg", 4000, 3000, Color.RED);
+    byte[] rotated = withOrientation6(big);
+    ProcessedImage out = jpeg.process(rotated, 1200);
+    assertThat(out.width()).isEqualTo(900);
+    assertThat(out.height()).isEqualTo(1200);
+  }
+
+  @Test
+  void transparentPixelBecomesWhiteInJpeg() {
+    BufferedImage out = decode(jpeg.process(fixture("transparent.png"), 1200).data());
+    Color left = new Color(out.getRGB(5, 10));
+    Color right = new Color(out.getRGB(35, 10));
+    assertThat(right.getRed()).isGreaterThan(245);
+    assertThat(right.getGreen()).isGreaterThan(245);
+    assertThat(right.getBlue()).isGreaterThan(245);
+    assertThat(left.getBlue()).isGreaterThan(200);
+    assertThat(left.getRed()).isLessThan(40);
+  }
+
+  @Test
+  void transparencyIsKeptInPng() {
+    BufferedImage out = decode(png.process(fixture("transparent.png"), 1200).data());
+    assertThat(out.getColorModel().hasAlpha()).isTrue();
+    assertThat(out.getRGB(35, 10) >>> 24).isZero();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"cmyk.jpg", "rgb16.png", "palette.png", "grey.jpg", "progressive.jpg"})
+  void inputsBecomeEightBitSrgb(String name) {
+    for (VipsImageProcessor processor : new VipsImageProcessor[] {jpeg, png}) {
+      BufferedImage out = decode(processor.process(fixture(name), 1200).data());
+      assertThat(out.getWidth()).isEqualTo(64);
+      assertThat(out.getColorModel().getNumColorComponents()).isEqualTo(3);
+      assertThat(out.getColorModel().getColorSpace().isCS_sRGB()).isTrue();
+      for (int bits : out.getColorModel().getComponentSize()) {
+        assertThat(bits).isEqualTo(8);
+      }
+    }
+  }
+
+  @Test
+  void cmykColoursAreConverted() {
+    Color c = new Color(decode(jpeg.process(fixture("cmyk.jpg"), 1200).data()).getRGB(10, 10));
+    // A saturated red stays a saturated red, not inverted or washed out.
+    assertThat(c.getRed()).isGreaterThan(150);
+    assertThat(c.getGreen()).isLessThan(90);
+    assertThat(c.getBlue()).isLessThan(90);
+  }
+
+  @Test
+  void metadataIsStripped() {
+    byte[] input = fixture("gps.jpg");
+    assertThat(TestImages.contains(input, "Exif")).isTrue();
+    for (VipsImageProcessor processor : new VipsImageProcessor[] {jpeg, png}) {
+      byte[] out = processor.process(input, 1200).data();
+      assertThat(TestImages.contains(out, "Exif")).isFalse();
+      assertThat(TestImages.contains(out, "SecretArtist")).isFalse();
+      assertThat(TestImages.contains(out, "SecretCreator")).isFalse();
+      assertThat(TestImages.contains(out, "SecretKeyword")).isFalse();
+      assertThat(TestImages.contains(out, "xmpmeta")).isFalse();
+      assertThat(TestImages.contains(out, "Photoshop 3.0")).isFalse();
+    }
+  }
+
+  @Test
+  void animatedGifGivesTheFirstFrame() {
+    ProcessedImage out = jpeg.process(fixture("animated.gif"), 1200);
+    assertThat(out.height()).isEqualTo(32);
+    Color c = new Color(decode(out.data()).getRGB(16, 16));
+    assertThat(c.getRed()).isGreaterThan(230);
+    assertThat(c.getGreen()).isLessThan(30);
+    assertThat(c.getBlue()).isLessThan(30);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"input.webp", "input.tif", "input.avif"})
+  void optionalInputFormatsAreRead(String name) {
+    ProcessedImage out = jpeg.process(fixture(name), 1200);
+    BufferedImage decoded = decode(out.data());
+    assertThat(decoded.getWidth()).isEqualTo(64);
+    assertThat(decoded.getHeight()).isEqualTo(48);
+  }
+
+  private static byte[] withOrientation6(byte[] jpeg) {
+    // A minimal big-endian EXIF APP1 segment with one IFD0 entry: Orientation (0x0112) = 6.
+    byte[] app1 = {
+      (byte) 0xFF,
+      (byte) 0xE1,
+      0,
+      34,
+      'E',
+      'x',
+      'i',
+      'f',
+      0,
+      0,
+      'M',
+      'M',
+      0,
+      42,
+      0,
+      0,
+      0,
+      8,
+      0,
+      1,
+      0x01,
+      0x12,
+      0,
+      3,
+      0,
+      0,
+      0,
+      1,
+      0,
+      6,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0
+    };
+    byte[] out = new byte[jpeg.length + app1.length];
+    out[0] = jpeg[0];
+    out[1] = jpeg[1];
+    System.arraycopy(app1, 0, out, 2, app1.length);
+    System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
+    return out;
+  }
+}
