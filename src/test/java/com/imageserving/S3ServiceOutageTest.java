@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** The whole service on S3 while S3 goes away and comes back, on the same port. */
@@ -51,7 +50,6 @@ class S3ServiceOutageTest {
     }
   }
 
-  @Disabled("needs the /images endpoints, which are being written on main")
   @Test
   void uploadsAndReadsAnswer503QuicklyAndRecoverWhenS3IsBack() {
     String id = S3TwoInstancesTest.upload(service, "ns");

@@ -17,10 +17,8 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
-@Disabled("needs the /images endpoints, which are being written on main")
 /** Two instances of the service on one bucket: nothing is kept in an instance. */
 class S3TwoInstancesTest {
   private static final Pattern IMAGE_ID = Pattern.compile("\"image_id\"\\s*:\\s*\"([^\"]+)\"");
