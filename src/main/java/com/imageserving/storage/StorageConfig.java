@@ -1,10 +1,16 @@
 package com.imageserving.storage;
 
+import com.imageserving.config.S3Settings;
 import com.imageserving.config.StorageSettings;
+import java.util.Objects;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.regions.Region;
 
-/** Picks the storage backend named by {@code STORAGE_BACKEND}. */
+/**
+ * Picks the storage backend named by {@code STORAGE_BACKEND}. Spring calls {@code close()} on the
+ * S3 store at shutdown, which releases the client's connection pool.
+ */
 @Configuration(proxyBeanMethods = false)
 public class StorageConfig {
 
@@ -12,7 +18,17 @@ public class StorageConfig {
   ImageStore imageStore(StorageSettings settings) {
     return switch (settings.backend()) {
       case LOCAL -> new LocalImageStore(settings.uploadsPath());
-      case S3 -> throw new IllegalStateException("the S3 backend arrives with issue 6");
+      case S3 -> s3Store(settings.s3());
     };
+  }
+
+  private static S3ImageStore s3Store(S3Settings settings) {
+    // Settings already refuse the s3 backend without a bucket.
+    String bucket = Objects.requireNonNull(settings.bucket(), "S3_BUCKET");
+    S3ImageStore store =
+        new S3ImageStore(
+            S3Clients.build(settings), bucket, settings.prefix(), Region.of(settings.region()));
+    store.ensureBucket();
+    return store;
   }
 }

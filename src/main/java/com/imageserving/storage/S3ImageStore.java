@@ -1,0 +1,301 @@
+package com.imageserving.storage;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Images in an S3 bucket at {@code {prefix}/{namespace}/{image_id}.{ext}} with their media type as
+ * {@code Content-Type}: the original service's layout, so its buckets are served as they are. Every
+ * instance of the service may share one bucket; nothing is kept in memory between calls.
+ */
+public final class S3ImageStore implements ImageStore, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(S3ImageStore.class);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(3);
+  // S3 accepts at most 1,000 keys per DeleteObjects request.
+  private static final int DELETE_BATCH = 1000;
+  // An id has one image, but a bucket written by hand may hold a few keys with the same stem.
+  private static final int FIND_MAX_KEYS = 20;
+
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+  private final Region region;
+  // False until the bucket is known to exist; while false, readiness checks and uploads try to
+  // create it again, so a service started during an S3 outage needs no restart afterwards.
+  private volatile boolean bucketConfirmed;
+
+  /** {@code prefix} without leading or trailing slashes; empty puts namespaces at the root. */
+  public S3ImageStore(S3Client s3, String bucket, String prefix, Region region) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+    this.region = region;
+  }
+
+  /**
+   * Creates the bucket when it is missing. Not fatal: S3 may be down at start-up, and the service
+   * must come up anyway and report the problem through {@code /ready}.
+   */
+  public void ensureBucket() {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      bucketConfirmed = true;
+      return;
+    } catch (NoSuchBucketException e) {
+      log.info("bucket {} does not exist; creating it", bucket);
+    } catch (SdkException e) {
+      log.warn("could not check bucket {}: {}", bucket, shortReason(e));
+      return;
+    }
+    try {
+      s3.createBucket(b -> {
+        b.bucket(bucket);
+        // us-east-1 is the default location and AWS refuses it as an explicit constraint.
+        if (!Region.US_EAST_1.equals(region)) {
+          b.createBucketConfiguration(c -> c.locationConstraint(region.id()));
+        }
+      });
+      bucketConfirmed = true;
+    } catch (BucketAlreadyOwnedByYouException e) {
+      log.debug("bucket {} was created concurrently", bucket);
+      bucketConfirmed = true;
+    } catch (SdkException e) {
+      log.warn("could not create bucket {}: {}", bucket, shortReason(e));
+    }
+  }
+
+  @Override
+  public StoredImage save(String namespace, String imageId, String extension, byte[] data)
+      throws StorageException {
+    String mime = mimeType(extension);
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
+    try {
+      PutObjectResponse response =
+          s3.putObject(
+              b ->
+                  b.bucket(bucket)
+                      .key(key(namespace, imageId, extension))
+                      .contentType(mime)
+                      .contentLength((long) data.length),
+              RequestBody.fromBytes(data));
+      return new StoredImage(
+          namespace,
+          imageId,
+          extension,
+          mime,
+          data.length,
+          // HTTP dates have whole seconds; the listing read back later says the same.
+          Instant.now().truncatedTo(ChronoUnit.SECONDS),
+          quoted(response.eTag()),
+          null);
+    } catch (SdkException e) {
+      throw failure("Failed to save image", e);
+    }
+  }
+
+  /** One request: a listing of the keys {@code {id}.*}, which also carries size, date and ETag. */
+  @Override
+  public Optional<StoredImage> find(String namespace, String imageId) throws StorageException {
+    String stem = namespacePrefix(namespace) + imageId + ".";
+    ListObjectsV2Response listing;
+    try {
+      listing = s3.listObjectsV2(b -> b.bucket(bucket).prefix(stem).maxKeys(FIND_MAX_KEYS));
+    } catch (SdkException e) {
+      throw failure("Failed to read image", e);
+    }
+    S3Object best = null;
+    int bestRank = Integer.MAX_VALUE;
+    for (S3Object object : listing.contents()) {
+      int rank = MediaTypes.EXTENSIONS.indexOf(object.key().substring(stem.length()));
+      if (rank >= 0 && rank < bestRank) {
+        best = object;
+        bestRank = rank;
+      }
+    }
+    if (best == null) {
+      return Optional.empty();
+    }
+    String extension = best.key().substring(stem.length());
+    Instant modified = best.lastModified() == null ? Instant.EPOCH : best.lastModified();
+    return Optional.of(
+        new StoredImage(
+            namespace,
+            imageId,
+            extension,
+            mimeType(extension),
+            best.size() == null ? 0 : best.size(),
+            modified.truncatedTo(ChronoUnit.SECONDS),
+            quoted(best.eTag()),
+            null));
+  }
+
+  /** Streams the object (a ranged GET for part of it); the caller closes the stream. */
+  @Override
+  public InputStream open(StoredImage image, long offset, long length) throws StorageException {
+    if (length <= 0) {
+      return InputStream.nullInputStream();
+    }
+    GetObjectRequest.Builder request =
+        GetObjectRequest.builder()
+            .bucket(bucket)
+            .key(key(image.namespace(), image.imageId(), image.extension()));
+    if (offset > 0 || length < image.size()) {
+      request.range("bytes=" + offset + "-" + (offset + length - 1));
+    }
+    try {
+      return s3.getObject(request.build());
+    } catch (NoSuchKeyException e) {
+      // Deleted between find and open (another instance may have done it).
+      throw new StorageException("Image deleted while being read", e, false);
+    } catch (SdkException e) {
+      throw failure("Failed to read image", e);
+    }
+  }
+
+  @Override
+  public boolean delete(String namespace, String imageId) throws StorageException {
+    Optional<StoredImage> found = find(namespace, imageId);
+    if (found.isEmpty()) {
+      return false;
+    }
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(key(namespace, imageId, found.get().extension())));
+      return true;
+    } catch (SdkException e) {
+      throw failure("Failed to delete image", e);
+    }
+  }
+
+  /**
+   * Lists the namespace page by page and deletes each page with one DeleteObjects request (a page
+   * holds at most 1,000 keys, the DeleteObjects limit). S3 has no folders, so nothing is left.
+   */
+  @Override
+  public int deleteNamespace(String namespace) throws StorageException {
+    String namespacePrefix = namespacePrefix(namespace);
+    int deleted = 0;
+    try {
+      for (ListObjectsV2Response page :
+          s3.listObjectsV2Paginator(
+              b -> b.bucket(bucket).prefix(namespacePrefix).maxKeys(DELETE_BATCH))) {
+        List<ObjectIdentifier> keys = new ArrayList<>(page.contents().size());
+        for (S3Object object : page.contents()) {
+          keys.add(ObjectIdentifier.builder().key(object.key()).build());
+        }
+        if (!keys.isEmpty()) {
+          deleted += deleteBatch(keys);
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("Failed to delete namespace", e);
+    }
+    return deleted;
+  }
+
+  private int deleteBatch(List<ObjectIdentifier> keys) throws StorageException {
+    DeleteObjectsResponse response =
+        s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));
+    if (response.hasErrors() && !response.errors().isEmpty()) {
+      var first = response.errors().getFirst();
+      throw new StorageException(
+          "Failed to delete %d of %d keys, e.g. %s: %s"
+              .formatted(response.errors().size(), keys.size(), first.key(), first.message()),
+          null,
+          false);
+    }
+    return keys.size();
+  }
+
+  @Override
+  public void checkReady() throws StorageException {
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
+    try {
+      s3.headBucket(
+          b -> b.bucket(bucket).overrideConfiguration(o -> o.apiCallTimeout(READY_TIMEOUT)));
+    } catch (NoSuchBucketException e) {
+      throw new StorageException("bucket " + bucket + " does not exist", e, true);
+    } catch (SdkServiceException e) {
+      throw new StorageException("bucket " + bucket + " answered HTTP " + e.statusCode(), e, true);
+    } catch (SdkException e) {
+      throw new StorageException("S3 unreachable: " + shortReason(e), e, true);
+    }
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  private String namespacePrefix(String namespace) {
+    // Names are allow-listed by the caller; a slash would reach into another namespace.
+    if (!Names.validNamespace(namespace)) {
+      throw new IllegalArgumentException("invalid namespace");
+    }
+    return prefix + namespace + "/";
+  }
+
+  private String key(String namespace, String imageId, String extension) {
+    return namespacePrefix(namespace) + imageId + "." + extension;
+  }
+
+  private static String mimeType(String extension) {
+    String mime = MediaTypes.forExtension(extension);
+    return mime == null ? "application/octet-stream" : mime;
+  }
+
+  /** S3 sends ETags quoted; some compatible servers do not. HTTP needs the quotes. */
+  private static String quoted(@Nullable String etag) {
+    if (etag == null || etag.isEmpty()) {
+      return "\"\"";
+    }
+    return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+  }
+
+  /**
+   * Unreachable, timed out, throttled or failing on its side (5xx): the backend is unavailable and
+   * the API answers 503. Anything else is a failed operation.
+   */
+  private static StorageException failure(String message, SdkException e) {
+    boolean unavailable =
+        e instanceof SdkClientException
+            || (e instanceof SdkServiceException service
+                && (service.statusCode() >= 500 || service.isThrottlingException()));
+    return new StorageException(
+        unavailable ? "S3 unavailable: " + shortReason(e) : message, e, unavailable);
+  }
+
+  /** The first line of the SDK's message, which otherwise lists every attempt at length. */
+  private static String shortReason(SdkException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+  }
+}

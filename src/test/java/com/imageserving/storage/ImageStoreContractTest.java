@@ -1,0 +1,261 @@
+package com.imageserving.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.imageserving.storage.ImageStore.StoredImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.springframework.util.FileSystemUtils;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** What every {@link ImageStore} must do, run against the local disk and a real S3 server. */
+class ImageStoreContractTest {
+  private static final Random RANDOM = new Random(42);
+
+  enum Backend {
+    LOCAL,
+    S3
+  }
+
+  private final List<AutoCloseable> cleanup = new ArrayList<>();
+  private @Nullable RequestCounter requests;
+  private @Nullable Path root;
+  private @Nullable S3Client raw;
+  private @Nullable String bucket;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    Collections.reverse(cleanup);
+    for (AutoCloseable c : cleanup) {
+      c.close();
+    }
+  }
+
+  private ImageStore store(Backend backend) throws IOException {
+    return switch (backend) {
+      case LOCAL -> {
+        Path dir = Files.createTempDirectory("store-contract");
+        root = dir;
+        cleanup.add(() -> FileSystemUtils.deleteRecursively(dir));
+        yield new LocalImageStore(dir);
+      }
+      case S3 -> {
+        S3ProxyServer server = S3ProxyServer.shared();
+        bucket = server.newBucket();
+        RequestCounter counter = new RequestCounter();
+        requests = counter;
+        S3ImageStore s3 =
+            new S3ImageStore(
+                S3Clients.build(server.settings(bucket), List.of(counter)),
+                bucket,
+                "images",
+                Region.US_EAST_1);
+        s3.ensureBucket();
+        raw = server.client();
+        cleanup.add(s3);
+        cleanup.add(raw);
+        counter.reset();
+        yield s3;
+      }
+    };
+  }
+
+  /** Writes a file the way the original Python service did, bypassing the store. */
+  private void writeAsOriginal(
+      Backend backend, String namespace, String name, String contentType, byte[] data)
+      throws IOException {
+    switch (backend) {
+      case LOCAL -> {
+        Path dir = root.resolve("images").resolve(namespace);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name), data);
+      }
+      case S3 ->
+          raw.putObject(
+              b ->
+                  b.bucket(bucket).key("images/" + namespace + "/" + name).contentType(contentType),
+              RequestBody.fromBytes(data));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void savedImageIsFoundWithItsMetadata(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    byte[] data = bytes(3000);
+
+    StoredImage saved = store.save("ns", "id-1", "png", data);
+    Optional<StoredImage> found = store.find("ns", "id-1");
+
+    assertThat(found).isPresent();
+    StoredImage image = found.get();
+    assertThat(image.extension()).isEqualTo("png");
+    assertThat(image.mimeType()).isEqualTo("image/png");
+    assertThat(image.size()).isEqualTo(3000);
+    assertThat(image.etag()).startsWith("\"").endsWith("\"").hasSizeGreaterThan(2);
+    assertThat(image.etag()).isEqualTo(store.find("ns", "id-1").orElseThrow().etag());
+    assertThat(image.lastModified()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+    assertThat(saved.size()).isEqualTo(3000);
+    assertThat(saved.mimeType()).isEqualTo("image/png");
+    assertThat(read(store, image, 0, image.size())).isEqualTo(data);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void opensByteRanges(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    byte[] data = bytes(1000);
+    store.save("ns", "ranged", "jpg", data);
+    StoredImage image = store.find("ns", "ranged").orElseThrow();
+
+    assertThat(read(store, image, 0, 10)).isEqualTo(slice(data, 0, 10));
+    assertThat(read(store, image, 500, 100)).isEqualTo(slice(data, 500, 100));
+    assertThat(read(store, image, 999, 1)).isEqualTo(slice(data, 999, 1));
+    assertThat(read(store, image, 1, 999)).isEqualTo(slice(data, 1, 999));
+    assertThat(read(store, image, 0, 0)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void unknownImagesAndNamespacesAreEmpty(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "present", "webp", bytes(10));
+
+    assertThat(store.find("ns", "absent")).isEmpty();
+    assertThat(store.find("ns", "presen")).isEmpty();
+    assertThat(store.find("no-such-namespace", "present")).isEmpty();
+    assertThat(store.delete("ns", "absent")).isFalse();
+    assertThat(store.delete("no-such-namespace", "present")).isFalse();
+    assertThat(store.deleteNamespace("no-such-namespace")).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void deletesOneImageAndNothingElse(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "a", "gif", bytes(10));
+    store.save("ns", "b", "gif", bytes(10));
+
+    assertThat(store.delete("ns", "a")).isTrue();
+    assertThat(store.find("ns", "a")).isEmpty();
+    assertThat(store.delete("ns", "a")).isFalse();
+    assertThat(store.find("ns", "b")).isPresent();
+  }
+
+  /** More than one page of listing and more than one DeleteObjects batch. */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void deletesLargeNamespace(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    int count = 1005;
+    byte[] data = bytes(16);
+    IntStream.range(0, count)
+        .parallel()
+        .forEach(i -> {
+          try {
+            store.save("big", "img-" + i, "jpg", data);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    store.save("big-neighbour", "kept", "jpg", data);
+    store.save("bi", "kept", "jpg", data);
+    if (requests != null) {
+      requests.reset();
+    }
+
+    assertThat(store.deleteNamespace("big")).isEqualTo(count);
+
+    assertThat(store.find("big", "img-0")).isEmpty();
+    assertThat(store.find("big", "img-1004")).isEmpty();
+    assertThat(store.find("big-neighbour", "kept")).isPresent();
+    assertThat(store.find("bi", "kept")).isPresent();
+    assertThat(store.deleteNamespace("big")).isZero();
+    if (requests != null) {
+      // 1,005 keys: two listing pages, two batches (plus the 2 finds and the 2nd empty listing).
+      assertThat(requests.operations().stream().filter("DeleteObjects"::equals)).hasSize(2);
+      assertThat(requests.operations().stream().filter("DeleteObject"::equals)).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void servesWhatTheOriginalServiceWrote(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    byte[] data = bytes(500);
+    writeAsOriginal(backend, "legacy", "0123abcd-XYZ_12.jpg", "image/jpeg", data);
+
+    StoredImage image = store.find("legacy", "0123abcd-XYZ_12").orElseThrow();
+
+    assertThat(image.extension()).isEqualTo("jpg");
+    assertThat(image.mimeType()).isEqualTo("image/jpeg");
+    assertThat(image.size()).isEqualTo(500);
+    assertThat(read(store, image, 0, 500)).isEqualTo(data);
+    assertThat(store.deleteNamespace("legacy")).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void ignoresKeysWithUnknownExtensions(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    writeAsOriginal(backend, "ns", "doc.txt", "text/plain", bytes(5));
+    writeAsOriginal(backend, "ns", "pic.txt", "text/plain", bytes(5));
+    writeAsOriginal(backend, "ns", "pic.png", "image/png", bytes(7));
+
+    assertThat(store.find("ns", "doc")).isEmpty();
+    assertThat(store.find("ns", "pic").orElseThrow().extension()).isEqualTo("png");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void namespacesMayContainDots(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("a.b", "x", "avif", bytes(8));
+
+    assertThat(store.find("a.b", "x").orElseThrow().mimeType()).isEqualTo("image/avif");
+    assertThat(store.find("a", "x")).isEmpty();
+    assertThatThrownBy(() -> store.find("..", "x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void isReady(Backend backend) throws Exception {
+    store(backend).checkReady();
+  }
+
+  static byte[] bytes(int n) {
+    byte[] data = new byte[n];
+    RANDOM.nextBytes(data);
+    return data;
+  }
+
+  private static byte[] slice(byte[] data, int offset, int length) {
+    byte[] part = new byte[length];
+    System.arraycopy(data, offset, part, 0, length);
+    return part;
+  }
+
+  private static byte[] read(ImageStore store, StoredImage image, long offset, long length)
+      throws IOException {
+    try (InputStream in = store.open(image, offset, length)) {
+      return in.readAllBytes();
+    }
+  }
+}

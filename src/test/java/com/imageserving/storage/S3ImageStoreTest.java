@@ -1,0 +1,198 @@
+package com.imageserving.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.imageserving.config.S3Settings;
+import com.imageserving.storage.ImageStore.StorageException;
+import com.imageserving.storage.ImageStore.StoredImage;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/** What only the S3 backend has: request costs, key layout, bucket creation, readiness. */
+class S3ImageStoreTest {
+  private final S3ProxyServer server = S3ProxyServer.shared();
+  private final RequestCounter requests = new RequestCounter();
+  private final String bucket = server.newBucket();
+  private S3Client raw;
+  private S3ImageStore store;
+
+  @BeforeEach
+  void setUp() {
+    raw = server.client();
+    store =
+        new S3ImageStore(
+            S3Clients.build(server.settings(bucket), List.of(requests)),
+            bucket,
+            "images",
+            Region.US_EAST_1);
+    store.ensureBucket();
+    requests.reset();
+  }
+
+  @AfterEach
+  void tearDown() {
+    store.close();
+    raw.close();
+  }
+
+  @Test
+  void findCostsOneRequestHitOrMiss() throws Exception {
+    store.save("ns", "id", "png", new byte[100]);
+    requests.reset();
+
+    assertThat(store.find("ns", "id")).isPresent();
+    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+
+    requests.reset();
+    assertThat(store.find("ns", "missing")).isEmpty();
+    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+  }
+
+  @Test
+  void servingCostsAtMostTwoRequestsAndRangesAreAskedOfS3() throws Exception {
+    store.save("ns", "id", "jpg", new byte[1000]);
+    requests.reset();
+
+    StoredImage image = store.find("ns", "id").orElseThrow();
+    try (InputStream in = store.open(image, 100, 50)) {
+      assertThat(in.readAllBytes()).hasSize(50);
+    }
+
+    assertThat(requests.operations()).containsExactly("ListObjectsV2", "GetObject");
+    assertThat(requests.sent().get(1).request().firstMatchingHeader("Range"))
+        .contains("bytes=100-149");
+
+    requests.reset();
+    try (InputStream in = store.open(image, 0, 1000)) {
+      assertThat(in.readAllBytes()).hasSize(1000);
+    }
+    assertThat(requests.sent().getFirst().request().firstMatchingHeader("Range")).isEmpty();
+  }
+
+  @Test
+  void saveIsOnePutWithKeyLayoutAndContentType() throws Exception {
+    store.save("my-ns", "abc", "webp", new byte[42]);
+
+    assertThat(requests.operations()).containsExactly("PutObject");
+    HeadObjectResponse head = raw.headObject(b -> b.bucket(bucket).key("images/my-ns/abc.webp"));
+    assertThat(head.contentType()).isEqualTo("image/webp");
+    assertThat(head.contentLength()).isEqualTo(42);
+  }
+
+  @Test
+  void deleteOneIsFindThenDelete() throws Exception {
+    store.save("ns", "id", "gif", new byte[1]);
+    requests.reset();
+
+    assertThat(store.delete("ns", "id")).isTrue();
+    assertThat(requests.operations()).containsExactly("ListObjectsV2", "DeleteObject");
+  }
+
+  @Test
+  void prefixIsConfigurableAndMayBeEmpty() throws Exception {
+    try (S3ImageStore atRoot = new S3ImageStore(server.client(), bucket, "", Region.US_EAST_1)) {
+      atRoot.save("ns", "id", "png", new byte[3]);
+      raw.headObject(b -> b.bucket(bucket).key("ns/id.png"));
+      assertThat(store.find("ns", "id")).isEmpty();
+    }
+    try (S3ImageStore nested = new S3ImageStore(server.client(), bucket, "a/b", Region.US_EAST_1)) {
+      nested.save("ns", "id", "png", new byte[3]);
+      raw.headObject(b -> b.bucket(bucket).key("a/b/ns/id.png"));
+      assertThat(nested.find("ns", "id")).isPresent();
+    }
+  }
+
+  @Test
+  void createsTheBucketWhenMissingAndAcceptsAnExistingOne() throws Exception {
+    String fresh = server.newBucket();
+    try (S3ImageStore created =
+        new S3ImageStore(server.client(), fresh, "images", Region.US_EAST_1)) {
+      created.ensureBucket();
+      raw.headBucket(b -> b.bucket(fresh));
+      created.checkReady();
+      created.ensureBucket();
+      created.checkReady();
+    }
+  }
+
+  @Test
+  void reportsABucketDeletedUnderIt() throws Exception {
+    raw.deleteBucket(b -> b.bucket(bucket));
+
+    assertThatThrownBy(store::checkReady)
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
+        .hasMessage("bucket " + bucket + " does not exist");
+  }
+
+  @Test
+  void requestsGoThroughTheConfiguredProxy() throws Exception {
+    BlockingQueue<String> requestLines = new LinkedBlockingQueue<>();
+    try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread.ofVirtual().start(() -> recordAndHangUp(proxy, requestLines));
+      S3Settings direct = server.settings(bucket);
+      S3Settings proxied =
+          new S3Settings(
+              bucket,
+              direct.region(),
+              direct.endpointUrl(),
+              direct.accessKey(),
+              direct.secretKey(),
+              "images",
+              "http://127.0.0.1:" + proxy.getLocalPort());
+      try (S3ImageStore viaProxy =
+          new S3ImageStore(S3Clients.build(proxied), bucket, "images", Region.US_EAST_1)) {
+        assertThatThrownBy(() -> viaProxy.find("ns", "id"))
+            .isInstanceOfSatisfying(
+                StorageException.class, e -> assertThat(e.unavailable()).isTrue());
+      }
+      // A forward proxy receives the absolute URL of the S3 server.
+      assertThat(requestLines.poll(5, TimeUnit.SECONDS))
+          .startsWith("GET " + server.endpoint() + "/" + bucket + "?");
+    }
+  }
+
+  /** A proxy that reads each request line and closes the connection without an answer. */
+  private static void recordAndHangUp(ServerSocket proxy, BlockingQueue<String> lines) {
+    while (!proxy.isClosed()) {
+      try (Socket socket = proxy.accept()) {
+        lines.add(
+            new BufferedReader(
+                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                .readLine());
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  @Test
+  void wrongCredentialsMakeTheStoreUnready() {
+    S3Settings settings = server.settings(bucket);
+    S3Settings wrong =
+        new S3Settings(
+            bucket, settings.region(), settings.endpointUrl(), "nobody", "wrong", "images", null);
+    try (S3ImageStore denied =
+        new S3ImageStore(S3Clients.build(wrong), bucket, "images", Region.US_EAST_1)) {
+      assertThatThrownBy(denied::checkReady)
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue())
+          .hasMessageContaining("403");
+    }
+  }
+}
