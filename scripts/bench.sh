@@ -1,4 +1,377 @@
 #!/usr/bin/env bash
-# Placeholder until issue 7 ("Benchmarks: make bench and the performance targets") fills it.
-echo "make bench: not implemented yet; see issue 7." >&2
-exit 1
+# make bench: measures the packaged jar against references run in the same session (nginx for
+# serving, vipsthumbnail for processing) and writes BENCHMARKS.md. Everything runs on 127.0.0.1
+# in a temporary folder; every process started here is stopped on exit. About 10-12 minutes.
+#
+# Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION (10 s per wrk run), BENCH_PORT (18461,
+# nginx uses the next port), BENCH_JAVA_OPTS (JVM flags; default = the recommended ones below),
+# BENCH_OUT (BENCHMARKS.md), BENCH_KEEP=1 keeps the temporary folder (logs, raw results).
+# nginx and wrk are installed with apt-get when missing (Debian/Ubuntu).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+JAVA_HOME=${JAVA_HOME:-$(scripts/find-jdk.sh)}
+JAVA="$JAVA_HOME/bin/java"
+JAR="$ROOT/target/image-serving-service.jar"
+ROUNDS=${BENCH_ROUNDS:-3}
+DUR=${BENCH_DURATION:-10}
+PORT=${BENCH_PORT:-18461}
+NGX_PORT=$((PORT + 1))
+OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
+# The flags users get (Dockerfile ENTRYPOINT, README); see BENCHMARKS.md for why.
+DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50"
+JAVA_OPTS=${BENCH_JAVA_OPTS-$DEFAULT_JAVA_OPTS}
+CONCURRENCY=(2 4 8)
+VT_COUNT=${BENCH_VT_COUNT:-24}
+ISO_UP_CONC=8
+ISO_GET_CONC=8
+GROWTH_CONC=4
+DEADLINE_S=${BENCH_DEADLINE:-870} # hard stop: the whole bench must end within 15 minutes
+
+[ -f "$JAR" ] || { echo "bench: $JAR missing; run 'make package' first" >&2; exit 1; }
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# ---------------------------------------------------------------- tools
+install_tools() {
+  local missing=()
+  command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v vipsthumbnail >/dev/null 2>&1 || missing+=(libvips-tools)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]} with apt-get (needed by the bench only)"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get install -y "${missing[@]}" >/dev/null ||
+    { "${sudo[@]}" apt-get update >/dev/null && "${sudo[@]}" apt-get install -y "${missing[@]}" >/dev/null; }
+}
+install_tools
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+for t in wrk curl python3 vips vipsthumbnail; do
+  command -v "$t" >/dev/null 2>&1 || { echo "bench: $t is required" >&2; exit 1; }
+done
+
+# ---------------------------------------------------------------- workspace and cleanup
+WORK=$(mktemp -d /tmp/image-bench.XXXXXX)
+UP="$WORK/uploads"
+RES="$WORK/results.jsonl"
+mkdir -p "$UP" "$WORK/nginx/tmp" "$WORK/vt"
+: >"$RES"
+SVC_PID=""
+NGX_PID=""
+BG_PIDS=()
+WATCHDOG=""
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null || true
+  for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  stop_service || true
+  if [ -n "$NGX_PID" ]; then
+    kill -TERM "$NGX_PID" 2>/dev/null || true
+    wait "$NGX_PID" 2>/dev/null || true
+  fi
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then
+    log "kept $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+(sleep "$DEADLINE_S" && echo "[bench] deadline of ${DEADLINE_S}s reached, stopping" >&2 && kill -TERM $$) &
+WATCHDOG=$!
+
+# ---------------------------------------------------------------- service
+CLK_TCK=$(getconf CLK_TCK)
+STARTUP_S=""
+
+start_service() { # extra env assignments as arguments; sets SVC_PID and STARTUP_S
+  local t0 t1 i
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" "$JAVA" $JAVA_OPTS -jar "$JAR" \
+    >>"$WORK/service.log" 2>&1 &
+  SVC_PID=$!
+  for ((i = 0; i < 3000; i++)); do
+    if curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/ready"; then
+      t1=$(date +%s%N)
+      STARTUP_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+      return 0
+    fi
+    kill -0 "$SVC_PID" 2>/dev/null || { tail -20 "$WORK/service.log" >&2; echo "bench: service died" >&2; exit 1; }
+    sleep 0.02
+  done
+  echo "bench: service not ready after 60 s" >&2
+  exit 1
+}
+
+stop_service() {
+  [ -n "$SVC_PID" ] || return 0
+  kill -TERM "$SVC_PID" 2>/dev/null || true
+  local i
+  for ((i = 0; i < 250; i++)); do
+    kill -0 "$SVC_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$SVC_PID" 2>/dev/null || true
+  wait "$SVC_PID" 2>/dev/null || true
+  SVC_PID=""
+}
+
+cpu_s() { awk -v t="$CLK_TCK" '{ printf "%.2f", ($14 + $15) / t }' "/proc/$SVC_PID/stat"; }
+status_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SVC_PID/status"; }
+stored() { find "$UP/images/$1" -name '*.jpg' 2>/dev/null | wc -l; }
+
+# Waits until the service has finished requests wrk gave up on (its CPU stops moving).
+settle() {
+  local a b i
+  a=$(cpu_s)
+  for ((i = 0; i < 40; i++)); do
+    sleep 0.5
+    b=$(cpu_s)
+    [ "$(awk -v a="$a" -v b="$b" 'BEGIN { print (b - a < 0.05) }')" = 1 ] && return 0
+    a=$b
+  done
+}
+
+# ---------------------------------------------------------------- nginx (reference for serving)
+start_nginx() {
+  local user=""
+  # As root nginx would hand the workers to 'nobody', who cannot read our private temp folder.
+  [ "$(id -u)" -eq 0 ] && user="user root root;"
+  cat >"$WORK/nginx/nginx.conf" <<EOF
+$user
+worker_processes auto;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  types { image/jpeg jpg; }
+  default_type application/octet-stream;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+  scgi_temp_path $WORK/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGX_PORT;
+    location /images/ {
+      root $UP;
+      try_files \$uri.jpg =404;
+      add_header Cache-Control "public, max-age=86400";
+      add_header X-Content-Type-Options nosniff;
+    }
+  }
+}
+EOF
+  "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+  NGX_PID=$!
+  local i
+  for ((i = 0; i < 100; i++)); do
+    curl -s -o /dev/null "http://127.0.0.1:$NGX_PORT/" && return 0
+    sleep 0.05
+  done
+  echo "bench: nginx did not start" >&2
+  cat "$WORK/nginx/error.log" >&2
+  exit 1
+}
+
+# ---------------------------------------------------------------- wrk
+# wrkjson ARGS...: runs wrk with bench/report.lua, prints its JSON summary line.
+wrkjson() {
+  local out
+  out=$(wrk "$@" -s "$ROOT/bench/report.lua" 2>&1) || { echo "$out" >&2; return 1; }
+  grep '^WRKJSON ' <<<"$out" | sed 's/^WRKJSON //'
+}
+rec() { echo "$1" >>"$RES"; }
+
+# ---------------------------------------------------------------- inputs
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+log "work folder $WORK; JVM flags: ${JAVA_OPTS:-(none)}"
+PHOTO="$WORK/photo12mp.jpg"
+# Photo-like content: a plasma fractal (smooth colour fields) with a little sensor-like noise.
+if command -v convert >/dev/null 2>&1; then
+  convert -seed 7 -size 4000x3000 plasma:fractal -blur 0x1 -attenuate 0.3 +noise Gaussian \
+    -quality 90 "$PHOTO"
+else
+  # libvips only: smooth noise at three scales, per channel, plus fine grain.
+  (cd "$WORK" &&
+    vips gaussnoise c0.v 40 30 --sigma 60 --mean 128 && vips resize c0.v c1.v 100 --kernel cubic &&
+    vips gaussnoise c2.v 4000 3000 --sigma 3 --mean 0 && vips add c1.v c2.v r.v &&
+    vips gaussnoise g0.v 50 38 --sigma 60 --mean 110 && vips resize g0.v g1.v 80 --kernel cubic &&
+    vips extract_area g1.v g2.v 0 0 4000 3000 && vips add g2.v c2.v g.v &&
+    vips gaussnoise b0.v 80 60 --sigma 50 --mean 100 && vips resize b0.v b1.v 50 --kernel cubic &&
+    vips add b1.v c2.v b.v && vips bandjoin "r.v g.v b.v" rgb.v && vips cast rgb.v u.v uchar &&
+    vips copy u.v p.v --interpretation srgb && vips jpegsave p.v "$PHOTO" --Q 90 && rm -f ./*.v)
+fi
+python3 -c 'import base64, json, sys; json.dump({"data": base64.b64encode(open(sys.argv[1], "rb").read()).decode()}, open(sys.argv[2], "w"))' \
+  "$PHOTO" "$WORK/photo12mp.json"
+vipsthumbnail "$PHOTO" -s 1600 -o "$WORK/photo2mp.jpg[Q=90]"
+# A noisier 1200x900 (re-encoded by the service at quality 85 to about 200 KB) and a thumbnail.
+if command -v convert >/dev/null 2>&1; then
+  convert "$PHOTO" -resize 1200x900 -attenuate 0.3 +noise Gaussian -quality 95 "$WORK/big.jpg"
+else
+  vipsthumbnail "$PHOTO" -s 1200 -o "$WORK/big.jpg[Q=98]"
+fi
+vipsthumbnail "$PHOTO" -s 260 -o "$WORK/small.jpg[Q=90]"
+dims() { vipsheader -f width "$1" | tr -d '\n'; printf '×'; vipsheader -f height "$1"; }
+
+# ---------------------------------------------------------------- 1. start-up
+STARTS=()
+for i in 1 2 3; do
+  start_service
+  STARTS+=("$STARTUP_S")
+  rec "{\"phase\":\"startup\",\"round\":$i,\"seconds\":$STARTUP_S,\"rss_kb\":$(status_kb VmRSS)}"
+  log "start-up $i: ${STARTUP_S}s"
+  stop_service
+done
+
+# ---------------------------------------------------------------- 2. service + nginx + stored files
+start_service
+start_nginx
+upload_raw() { curl -fsS -H 'Content-Type: image/jpeg' --data-binary "@$1" "http://127.0.0.1:$PORT/images/bench"; }
+BIG_ID=$(upload_raw "$WORK/big.jpg" | python3 -c 'import json,sys; print(json.load(sys.stdin)["image_id"])')
+SMALL_ID=$(upload_raw "$WORK/small.jpg" | python3 -c 'import json,sys; print(json.load(sys.stdin)["image_id"])')
+BIG_FILE="$UP/images/bench/$BIG_ID.jpg"
+SMALL_FILE="$UP/images/bench/$SMALL_ID.jpg"
+for id in "$BIG_ID" "$SMALL_ID"; do
+  curl -fsS -o "$WORK/a" "http://127.0.0.1:$PORT/images/bench/$id"
+  curl -fsS -o "$WORK/b" "http://127.0.0.1:$NGX_PORT/images/bench/$id"
+  cmp -s "$WORK/a" "$WORK/b" || { echo "bench: nginx and the service serve different bytes" >&2; exit 1; }
+done
+log "stored files: $(stat -c %s "$BIG_FILE") and $(stat -c %s "$SMALL_FILE") bytes"
+
+# ---------------------------------------------------------------- 3. GET: ours vs nginx
+url_of() { if [ "$1" = ours ]; then echo "http://127.0.0.1:$PORT"; else echo "http://127.0.0.1:$NGX_PORT"; fi; }
+for f in big small; do
+  id=$BIG_ID
+  [ $f = small ] && id=$SMALL_ID
+  for s in ours nginx; do wrkjson -t2 -c64 -d3s "$(url_of $s)/images/bench/$id" >/dev/null; done # warm-up
+  for ((r = 1; r <= ROUNDS; r++)); do
+    order=(ours nginx)
+    ((r % 2 == 0)) && order=(nginx ours)
+    for s in "${order[@]}"; do
+      j=$(wrkjson -t2 -c64 -d"${DUR}s" --timeout 5s "$(url_of $s)/images/bench/$id")
+      rec "{\"phase\":\"get\",\"file\":\"$f\",\"subject\":\"$s\",\"round\":$r,\"wrk\":$j}"
+      log "GET $f $s round $r: $j"
+    done
+  done
+done
+
+# ---------------------------------------------------------------- 4. uploads vs vipsthumbnail
+upload_run() { # mode conc duration namespace -> wrk JSON
+  local body=$WORK/photo12mp.jpg ctype=image/jpeg
+  [ "$1" = b64 ] && body=$WORK/photo12mp.json ctype=application/json
+  BENCH_BODY=$body BENCH_CTYPE=$ctype wrkjson -t2 -c"$2" -d"$3s" --timeout 60s \
+    "http://127.0.0.1:$PORT/images/$4"
+}
+upload_run raw 2 5 warmup >/dev/null # JIT warm-up, not measured
+settle
+rm -rf "$UP/images/warmup"
+for c in "${CONCURRENCY[@]}"; do
+  if [ "$c" = 8 ]; then echo 5 >"/proc/$SVC_PID/clear_refs"; fi # reset VmHWM
+  for ((r = 1; r <= ROUNDS; r++)); do
+    order=(b64 raw vt)
+    ((r % 2 == 0)) && order=(vt raw b64)
+    for m in "${order[@]}"; do
+      if [ "$m" = vt ]; then
+        rm -rf "$WORK/vt"
+        j=$(python3 "$ROOT/bench/stats.py" vt "$PHOTO" "$VT_COUNT" "$c" "$WORK/vt")
+        rec "$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d.update(phase="vt", conc=int(sys.argv[2]), round=int(sys.argv[3])); print(json.dumps(d))' "$j" "$c" "$r")"
+        log "vipsthumbnail c=$c round $r: $j"
+        continue
+      fi
+      ns="up-$m-c$c-r$r"
+      c0=$(cpu_s)
+      j=$(upload_run "$m" "$c" "$DUR" "$ns")
+      settle
+      c1=$(cpu_s)
+      n=$(stored "$ns")
+      rec "{\"phase\":\"upload\",\"mode\":\"$m\",\"conc\":$c,\"round\":$r,\"stored\":$n,\"cpu_s\":$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }'),\"wrk\":$j}"
+      log "upload $m c=$c round $r: stored $n, cpu $c0 -> $c1; $j"
+      rm -rf "${UP:?}/images/$ns"
+    done
+  done
+  if [ "$c" = 8 ]; then
+    rec "{\"phase\":\"peak\",\"vmhwm_kb\":$(status_kb VmHWM)}"
+    log "peak RSS at c=8: $(status_kb VmHWM) kB"
+  fi
+done
+
+# ---------------------------------------------------------------- 5. latency isolation
+for ((r = 1; r <= ROUNDS; r++)); do
+  order=(ours nginx)
+  ((r % 2 == 0)) && order=(nginx ours)
+  for s in "${order[@]}"; do
+    ns="iso-$s-r$r"
+    upload_run raw "$ISO_UP_CONC" $((DUR + 3)) "$ns" >"$WORK/iso-up.json" &
+    BG_PIDS=($!)
+    sleep 2
+    j=$(wrkjson -t1 -c"$ISO_GET_CONC" -d"${DUR}s" --timeout 5s "$(url_of "$s")/images/bench/$SMALL_ID")
+    wait "${BG_PIDS[0]}"
+    BG_PIDS=()
+    rec "{\"phase\":\"iso\",\"subject\":\"$s\",\"round\":$r,\"wrk\":$j,\"up\":$(cat "$WORK/iso-up.json")}"
+    log "isolation GET $s round $r: $j"
+    settle
+    rm -rf "${UP:?}/images/$ns"
+  done
+done
+stop_service
+
+# ---------------------------------------------------------------- 6. RSS growth, fresh process
+start_service
+growth_run() { # per-thread response limit -> wrk JSON
+  BENCH_BODY="$WORK/photo2mp.jpg" BENCH_CTYPE=image/jpeg BENCH_LIMIT=$1 \
+    wrkjson -t2 -c"$GROWTH_CONC" -d120s --timeout 60s "http://127.0.0.1:$PORT/images/growth"
+}
+growth_run 250 >/dev/null
+settle
+n1=$(stored growth)
+rss1=$(status_kb VmRSS)
+growth_run 750 >/dev/null
+settle
+n2=$(stored growth)
+rss2=$(status_kb VmRSS)
+rec "{\"phase\":\"growth\",\"conc\":$GROWTH_CONC,\"dims\":\"$(dims "$WORK/photo2mp.jpg")\",\"bytes\":$(stat -c %s "$WORK/photo2mp.jpg"),\"n1\":$n1,\"rss1_kb\":$rss1,\"n2\":$n2,\"rss2_kb\":$rss2,\"hwm_kb\":$(status_kb VmHWM)}"
+log "growth: $n1 uploads ${rss1} kB, $n2 uploads ${rss2} kB"
+stop_service
+
+# ---------------------------------------------------------------- 7. report
+python3 - "$WORK/meta.json" <<EOF
+import json, sys
+json.dump({
+  "date": "$(date -u '+%Y-%m-%d %H:%M UTC')",
+  "cpu": "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')",
+  "cores": $(nproc),
+  "memory": "$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)",
+  "load": "$LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15 min; the machine is shared)",
+  "java": "$("$JAVA" -version 2>&1 | sed -n 2p)",
+  "java_opts": "\`${JAVA_OPTS:-(none)}\`",
+  "nginx": "$("$NGINX" -v 2>&1 | sed 's/.*: //')",
+  "wrk": "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)",
+  "vips": "$(vips --version)",
+  "command": "\`make bench\` (builds the jar, then \`scripts/bench.sh\`)",
+  "rounds": $ROUNDS, "duration": $DUR,
+  "files": {"big": {"size": $(stat -c %s "$BIG_FILE"), "dims": "$(dims "$BIG_FILE")"},
+            "small": {"size": $(stat -c %s "$SMALL_FILE"), "dims": "$(dims "$SMALL_FILE")"}},
+  "photo": {"size": $(stat -c %s "$PHOTO"), "dims": "$(dims "$PHOTO")"},
+  "max_upload_size": 1200, "quality": 85,
+  "concurrency": [2, 4, 8], "vt_count": $VT_COUNT,
+  "iso_upload_conc": $ISO_UP_CONC, "iso_get_conc": $ISO_GET_CONC,
+  "startups": "${STARTS[*]}",
+}, open(sys.argv[1], "w"))
+EOF
+python3 "$ROOT/bench/stats.py" report "$RES" "$WORK/meta.json" "$OUT"
+mkdir -p "$ROOT/bench/results" && cp "$RES" "$WORK/meta.json" "$ROOT/bench/results/"
+log "wrote $OUT"
