@@ -3,9 +3,14 @@
 # serving, vipsthumbnail for processing) and writes BENCHMARKS.md. Everything runs on 127.0.0.1
 # in a temporary folder; every process started here is stopped on exit. About 10-12 minutes.
 #
-# Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION (10 s per wrk run), BENCH_PORT (18461,
-# nginx uses the next port), BENCH_JAVA_OPTS (JVM flags; default = the recommended ones below),
-# BENCH_OUT (BENCHMARKS.md), BENCH_KEEP=1 keeps the temporary folder (logs, raw results).
+# The service runs as users are told to run it (Dockerfile): the jar extracted with
+# '-Djarmode=tools extract' and started with an AOT cache made by a training run (JDK 25's
+# -XX:AOTCacheOutput); start-up is also measured for plain 'java -jar'.
+#
+# Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION (10 s per GET run), BENCH_UP_DURATION
+# (8 s per upload run), BENCH_PORT (18461; nginx and the no-access-log instance use the next
+# two), BENCH_JAVA_OPTS (JVM flags; default = the recommended ones below), BENCH_AOT=0 (no AOT
+# cache), BENCH_OUT (BENCHMARKS.md), BENCH_KEEP=1 keeps the temporary folder (logs, raw results).
 # nginx and wrk are installed with apt-get when missing (Debian/Ubuntu).
 set -euo pipefail
 
@@ -16,18 +21,21 @@ JAVA="$JAVA_HOME/bin/java"
 JAR="$ROOT/target/image-serving-service.jar"
 ROUNDS=${BENCH_ROUNDS:-3}
 DUR=${BENCH_DURATION:-10}
+UP_DUR=${BENCH_UP_DURATION:-8}
 PORT=${BENCH_PORT:-18461}
 NGX_PORT=$((PORT + 1))
+NOLOG_PORT=$((PORT + 2))
+AOT=${BENCH_AOT:-1}
 OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
 # The flags users get (Dockerfile ENTRYPOINT, README); see BENCHMARKS.md for why.
-DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -XX:MaxRAMPercentage=50"
+DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"
 JAVA_OPTS=${BENCH_JAVA_OPTS-$DEFAULT_JAVA_OPTS}
 CONCURRENCY=(2 4 8)
-VT_COUNT=${BENCH_VT_COUNT:-24}
+VT_COUNT=${BENCH_VT_COUNT:-16}
 ISO_UP_CONC=8
 ISO_GET_CONC=8
 GROWTH_CONC=4
-DEADLINE_S=${BENCH_DEADLINE:-870} # hard stop: the whole bench must end within 15 minutes
+DEADLINE_S=${BENCH_DEADLINE:-880} # hard stop: the whole bench must end within 15 minutes
 
 [ -f "$JAR" ] || { echo "bench: $JAR missing; run 'make package' first" >&2; exit 1; }
 
@@ -59,6 +67,7 @@ RES="$WORK/results.jsonl"
 mkdir -p "$UP" "$WORK/nginx/tmp" "$WORK/vt"
 : >"$RES"
 SVC_PID=""
+NOLOG_PID=""
 NGX_PID=""
 BG_PIDS=()
 WATCHDOG=""
@@ -69,6 +78,7 @@ cleanup() {
   [ -n "$WATCHDOG" ] && kill "$WATCHDOG" 2>/dev/null || true
   for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   stop_service || true
+  [ -n "$NOLOG_PID" ] && kill -TERM "$NOLOG_PID" 2>/dev/null && wait "$NOLOG_PID" 2>/dev/null || true
   if [ -n "$NGX_PID" ]; then
     kill -TERM "$NGX_PID" 2>/dev/null || true
     wait "$NGX_PID" 2>/dev/null || true
@@ -90,11 +100,24 @@ WATCHDOG=$!
 CLK_TCK=$(getconf CLK_TCK)
 STARTUP_S=""
 
-start_service() { # extra env assignments as arguments; sets SVC_PID and STARTUP_S
-  local t0 t1 i
+# How the service is launched: "aot" = extracted jar + AOT cache (as in the Dockerfile), "jar" =
+# plain java -jar of the packaged jar.
+launch_cmd() {
+  if [ "$1" = aot ] && [ "$AOT" = 1 ]; then
+    # shellcheck disable=SC2086
+    echo "$JAVA" $JAVA_OPTS "-XX:AOTCache=$WORK/app/app.aot" -jar "$WORK/app/image-serving-service.jar"
+  else
+    # shellcheck disable=SC2086
+    echo "$JAVA" $JAVA_OPTS -jar "$JAR"
+  fi
+}
+
+start_service() { # variant [env assignments...]; sets SVC_PID and STARTUP_S
+  local t0 t1 i variant=$1
+  shift
   t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" "$JAVA" $JAVA_OPTS -jar "$JAR" \
+  # shellcheck disable=SC2046
+  env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" $(launch_cmd "$variant") \
     >>"$WORK/service.log" 2>&1 &
   SVC_PID=$!
   for ((i = 0; i < 3000; i++)); do
@@ -217,7 +240,7 @@ else
 fi
 python3 -c 'import base64, json, sys; json.dump({"data": base64.b64encode(open(sys.argv[1], "rb").read()).decode()}, open(sys.argv[2], "w"))' \
   "$PHOTO" "$WORK/photo12mp.json"
-vipsthumbnail "$PHOTO" -s 1600 -o "$WORK/photo2mp.jpg[Q=90]"
+vipsthumbnail "$PHOTO" -s 1280 -o "$WORK/photo1mp.jpg[Q=90]"
 # A noisier 1200x900 (re-encoded by the service at quality 85 to about 200 KB) and a thumbnail.
 if command -v convert >/dev/null 2>&1; then
   convert "$PHOTO" -resize 1200x900 -attenuate 0.3 +noise Gaussian -quality 95 "$WORK/big.jpg"
@@ -227,18 +250,32 @@ fi
 vipsthumbnail "$PHOTO" -s 260 -o "$WORK/small.jpg[Q=90]"
 dims() { vipsheader -f width "$1" | tr -d '\n'; printf '×'; vipsheader -f height "$1"; }
 
-# ---------------------------------------------------------------- 1. start-up
-STARTS=()
+# ---------------------------------------------------------------- 1. AOT cache, start-up
+VARIANTS=(jar)
+if [ "$AOT" = 1 ]; then
+  log "extracting the jar and recording the AOT cache (training run)"
+  "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/app" >/dev/null
+  mkdir -p "$WORK/train"
+  # shellcheck disable=SC2086
+  UPLOADS_PATH="$WORK/train" HOST=127.0.0.1 PORT="$PORT" timeout 180 "$JAVA" $JAVA_OPTS \
+    "-XX:AOTCacheOutput=$WORK/app/app.aot" -Dspring.context.exit=onRefresh \
+    -jar "$WORK/app/image-serving-service.jar" >"$WORK/aot-training.log" 2>&1
+  [ -f "$WORK/app/app.aot" ] || { tail -20 "$WORK/aot-training.log" >&2; echo "bench: no AOT cache" >&2; exit 1; }
+  VARIANTS=(aot jar)
+fi
 for i in 1 2 3; do
-  start_service
-  STARTS+=("$STARTUP_S")
-  rec "{\"phase\":\"startup\",\"round\":$i,\"seconds\":$STARTUP_S,\"rss_kb\":$(status_kb VmRSS)}"
-  log "start-up $i: ${STARTUP_S}s"
-  stop_service
+  order=("${VARIANTS[@]}")
+  ((i % 2 == 0)) && [ ${#VARIANTS[@]} = 2 ] && order=("${VARIANTS[1]}" "${VARIANTS[0]}")
+  for v in "${order[@]}"; do
+    start_service "$v"
+    rec "{\"phase\":\"startup\",\"variant\":\"$v\",\"round\":$i,\"seconds\":$STARTUP_S,\"cpu_s\":$(cpu_s),\"rss_kb\":$(status_kb VmRSS)}"
+    log "start-up $v $i: ${STARTUP_S}s"
+    stop_service
+  done
 done
 
 # ---------------------------------------------------------------- 2. service + nginx + stored files
-start_service
+start_service "${VARIANTS[0]}"
 start_nginx
 upload_raw() { curl -fsS -H 'Content-Type: image/jpeg' --data-binary "@$1" "http://127.0.0.1:$PORT/images/bench"; }
 BIG_ID=$(upload_raw "$WORK/big.jpg" | python3 -c 'import json,sys; print(json.load(sys.stdin)["image_id"])')
@@ -253,14 +290,32 @@ done
 log "stored files: $(stat -c %s "$BIG_FILE") and $(stat -c %s "$SMALL_FILE") bytes"
 
 # ---------------------------------------------------------------- 3. GET: ours vs nginx
-url_of() { if [ "$1" = ours ]; then echo "http://127.0.0.1:$PORT"; else echo "http://127.0.0.1:$NGX_PORT"; fi; }
+# A second instance with LOG_LEVEL=warning (no access log) shows what the log line costs.
+# shellcheck disable=SC2046
+env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$NOLOG_PORT" LOG_LEVEL=warning $(launch_cmd "${VARIANTS[0]}") \
+  >>"$WORK/service-nolog.log" 2>&1 &
+NOLOG_PID=$!
+for ((i = 0; i < 3000; i++)); do
+  curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$NOLOG_PORT/ready" && break
+  sleep 0.02
+done
+url_of() {
+  case $1 in
+    ours) echo "http://127.0.0.1:$PORT" ;;
+    ours-nolog) echo "http://127.0.0.1:$NOLOG_PORT" ;;
+    *) echo "http://127.0.0.1:$NGX_PORT" ;;
+  esac
+}
 for f in big small; do
   id=$BIG_ID
   [ $f = small ] && id=$SMALL_ID
-  for s in ours nginx; do wrkjson -t2 -c64 -d3s "$(url_of $s)/images/bench/$id" >/dev/null; done # warm-up
+  subjects=(ours nginx)
+  [ $f = small ] && subjects=(ours nginx ours-nolog)
+  for s in "${subjects[@]}"; do wrkjson -t2 -c64 -d3s "$(url_of $s)/images/bench/$id" >/dev/null; done # warm-up
   for ((r = 1; r <= ROUNDS; r++)); do
-    order=(ours nginx)
+    order=("${subjects[@]}")
     ((r % 2 == 0)) && order=(nginx ours)
+    ((r % 2 == 0)) && [ $f = small ] && order=(ours-nolog nginx ours)
     for s in "${order[@]}"; do
       j=$(wrkjson -t2 -c64 -d"${DUR}s" --timeout 5s "$(url_of $s)/images/bench/$id")
       rec "{\"phase\":\"get\",\"file\":\"$f\",\"subject\":\"$s\",\"round\":$r,\"wrk\":$j}"
@@ -268,6 +323,9 @@ for f in big small; do
     done
   done
 done
+kill -TERM "$NOLOG_PID" 2>/dev/null || true
+wait "$NOLOG_PID" 2>/dev/null || true
+NOLOG_PID=""
 
 # ---------------------------------------------------------------- 4. uploads vs vipsthumbnail
 upload_run() { # mode conc duration namespace -> wrk JSON
@@ -294,7 +352,7 @@ for c in "${CONCURRENCY[@]}"; do
       fi
       ns="up-$m-c$c-r$r"
       c0=$(cpu_s)
-      j=$(upload_run "$m" "$c" "$DUR" "$ns")
+      j=$(upload_run "$m" "$c" "$UP_DUR" "$ns")
       settle
       c1=$(cpu_s)
       n=$(stored "$ns")
@@ -330,20 +388,20 @@ done
 stop_service
 
 # ---------------------------------------------------------------- 6. RSS growth, fresh process
-start_service
-growth_run() { # per-thread response limit -> wrk JSON
-  BENCH_BODY="$WORK/photo2mp.jpg" BENCH_CTYPE=image/jpeg BENCH_LIMIT=$1 \
-    wrkjson -t2 -c"$GROWTH_CONC" -d120s --timeout 60s "http://127.0.0.1:$PORT/images/growth"
+start_service "${VARIANTS[0]}"
+growth_run() { # per-thread response limit, time limit -> wrk JSON
+  BENCH_BODY="$WORK/photo1mp.jpg" BENCH_CTYPE=image/jpeg BENCH_LIMIT=$1 \
+    wrkjson -t2 -c"$GROWTH_CONC" -d"$2" --timeout 60s "http://127.0.0.1:$PORT/images/growth"
 }
-growth_run 250 >/dev/null
+growth_run 250 60s >/dev/null
 settle
 n1=$(stored growth)
 rss1=$(status_kb VmRSS)
-growth_run 750 >/dev/null
+growth_run 750 120s >/dev/null
 settle
 n2=$(stored growth)
 rss2=$(status_kb VmRSS)
-rec "{\"phase\":\"growth\",\"conc\":$GROWTH_CONC,\"dims\":\"$(dims "$WORK/photo2mp.jpg")\",\"bytes\":$(stat -c %s "$WORK/photo2mp.jpg"),\"n1\":$n1,\"rss1_kb\":$rss1,\"n2\":$n2,\"rss2_kb\":$rss2,\"hwm_kb\":$(status_kb VmHWM)}"
+rec "{\"phase\":\"growth\",\"conc\":$GROWTH_CONC,\"dims\":\"$(dims "$WORK/photo1mp.jpg")\",\"bytes\":$(stat -c %s "$WORK/photo1mp.jpg"),\"n1\":$n1,\"rss1_kb\":$rss1,\"n2\":$n2,\"rss2_kb\":$rss2,\"hwm_kb\":$(status_kb VmHWM)}"
 log "growth: $n1 uploads ${rss1} kB, $n2 uploads ${rss2} kB"
 stop_service
 
@@ -357,12 +415,12 @@ json.dump({
   "memory": "$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)",
   "load": "$LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15 min; the machine is shared)",
   "java": "$("$JAVA" -version 2>&1 | sed -n 2p)",
-  "java_opts": "\`${JAVA_OPTS:-(none)}\`",
+  "java_opts": "\`${JAVA_OPTS:-(none)}\`$([ "$AOT" = 1 ] && echo ' + \`-XX:AOTCache=app.aot\` on the extracted jar')",
   "nginx": "$("$NGINX" -v 2>&1 | sed 's/.*: //')",
   "wrk": "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)",
   "vips": "$(vips --version)",
   "command": "\`make bench\` (builds the jar, then \`scripts/bench.sh\`)",
-  "rounds": $ROUNDS, "duration": $DUR,
+  "rounds": $ROUNDS, "duration": $DUR, "up_duration": $UP_DUR, "aot": $AOT,
   "files": {"big": {"size": $(stat -c %s "$BIG_FILE"), "dims": "$(dims "$BIG_FILE")"},
             "small": {"size": $(stat -c %s "$SMALL_FILE"), "dims": "$(dims "$SMALL_FILE")"}},
   "photo": {"size": $(stat -c %s "$PHOTO"), "dims": "$(dims "$PHOTO")"},
