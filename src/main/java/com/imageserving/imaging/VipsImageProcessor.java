@@ -124,6 +124,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
 
   /** Platform worker threads that free libvips' per-thread state when they end. */
   private static final class WorkerThreads implements ThreadFactory {
+    private static final int WORKER_NICE = 10;
     private final Vips vips;
     private final ThreadFactory platform =
         Thread.ofPlatform().name("image-worker-", 0).daemon(true).factory();
@@ -135,6 +136,8 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     @Override
     public Thread newThread(Runnable work) {
       return platform.newThread(() -> {
+        // Below request handling: serving stays responsive while uploads saturate the cores.
+        Niceness.lowerCurrentThread(WORKER_NICE);
         try {
           work.run();
         } finally {
