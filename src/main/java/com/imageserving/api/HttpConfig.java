@@ -2,6 +2,10 @@ package com.imageserving.api;
 
 import com.imageserving.config.ServerSettings;
 import io.micrometer.observation.ObservationPredicate;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.security.SecuritySchemes;
 import java.util.Set;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -12,7 +16,21 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
-/** Cross-cutting HTTP plumbing: CORS for every path and which requests are measured. */
+/** Cross-cutting HTTP plumbing: CORS, API keys, and which requests are measured. */
+// Springdoc reads security schemes from beans: documented here, on a configuration bean.
+@SecuritySchemes({
+  @SecurityScheme(
+      name = ApiKeyFilter.BEARER_SCHEME,
+      type = SecuritySchemeType.HTTP,
+      scheme = "bearer",
+      description = "One of API_KEYS (or METRICS_API_KEY for /metrics) as a bearer token"),
+  @SecurityScheme(
+      name = ApiKeyFilter.HEADER_SCHEME,
+      type = SecuritySchemeType.APIKEY,
+      in = SecuritySchemeIn.HEADER,
+      paramName = ApiKeyFilter.API_KEY_HEADER,
+      description = "One of API_KEYS in the X-API-Key header")
+})
 @Configuration(proxyBeanMethods = false)
 public class HttpConfig {
   private static final Set<String> UNMEASURED = Set.of("/health", "/ready", "/metrics");
@@ -33,6 +51,15 @@ public class HttpConfig {
     FilterRegistrationBean<CorsFilter> registration =
         new FilterRegistrationBean<>(new CorsFilter(source));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    return registration;
+  }
+
+  /** After request ids and CORS, so a 401 has both and preflights never need a key. */
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ServerSettings server) {
+    FilterRegistrationBean<ApiKeyFilter> registration =
+        new FilterRegistrationBean<>(new ApiKeyFilter(server));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
   }
 

@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,6 +44,7 @@ public class UploadController {
       @Schema(description = "base64 image data, optionally with a data: URL prefix") String data) {}
 
   @Operation(
+      security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
       summary = "Upload an image",
       description =
           "Body: JSON {\"data\": base64} (a data-URL prefix is allowed), multipart/form-data"
