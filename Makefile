@@ -13,9 +13,16 @@ run: ## dev server on port 8000, restarts on code changes
 	$(need-jdk)
 	JAVA_HOME="$(JDK)" scripts/dev-run.sh
 
-test: ## the whole test suite
+FUZZ_DURATION ?= 10m
+SOAK_SECONDS ?= 600
+
+test: ## the whole test suite, plus one minute of fuzzing the image pipeline
 	$(need-jdk)
-	$(MVN) test
+	$(MVN) test -Dfuzz.skip=false
+
+fuzz: ## fuzz the image pipeline for FUZZ_DURATION (default 10m); findings land in the test inputs
+	$(need-jdk)
+	$(MVN) test -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.skip=false -Dfuzz.duration=$(FUZZ_DURATION)
 
 lint: ## formatting check + Error Prone/NullAway
 	$(need-jdk)
