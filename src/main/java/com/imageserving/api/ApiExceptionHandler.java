@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -83,6 +84,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     log.error("storage failure", e);
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
         .body(new ErrorBody(e.getMessage()));
+  }
+
+  /** A body that claims to be multipart but is not (no boundary, truncated parts): 400, not 500. */
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<ErrorBody> multipart(MultipartException e) {
+    return ResponseEntity.badRequest().body(new ErrorBody("Invalid multipart body"));
   }
 
   @ExceptionHandler(Exception.class)
