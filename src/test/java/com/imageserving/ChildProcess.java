@@ -36,6 +36,8 @@ public final class ChildProcess implements AutoCloseable {
                 List.of(
                     java,
                     "--enable-native-access=ALL-UNNAMED",
+                    // Devtools is on the test classpath; the packaged jar runs without it.
+                    "-Dspring.devtools.restart.enabled=false",
                     "-cp",
                     System.getProperty("java.class.path"),
                     Application.class.getName()))
@@ -77,6 +79,15 @@ public final class ChildProcess implements AutoCloseable {
 
   public String base() {
     return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** SIGTERM, as an orchestrator stops a service; does not wait. */
+  public void terminate() {
+    process.destroy();
   }
 
   public Process process() {
