@@ -46,8 +46,7 @@ public final class TestServer implements AutoCloseable {
       vars.put("DEBUG", "true");
       vars.putAll(env);
       Settings settings = Settings.from(vars);
-      return new TestServer(
-          Application.start(settings), settings.storage().uploadsPath());
+      return new TestServer(Application.start(settings), settings.storage().uploadsPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

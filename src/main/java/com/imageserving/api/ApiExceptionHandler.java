@@ -34,14 +34,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(ApiException.class)
-  ResponseEntity<ErrorBody> api(ApiException e) {
+  ResponseEntity<?> api(ApiException e) {
     if (e.status() == HttpStatus.CONTENT_TOO_LARGE) {
-      // The rest of the body is never read: close the connection instead of draining it.
-      return ResponseEntity.status(e.status())
-          .header(HttpHeaders.CONNECTION, "close")
-          .body(new ErrorBody(e.getMessage()));
+      return tooLarge(e.getMessage());
     }
     return ResponseEntity.status(e.status()).body(new ErrorBody(e.getMessage()));
+  }
+
+  /**
+   * The rest of an oversized body is never read, so the connection is closed after the answer
+   * rather than drained; a known length lets the client read the answer before the close.
+   */
+  static ResponseEntity<byte[]> tooLarge(String detail) {
+    byte[] body =
+        ("{\"detail\":\"" + detail + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+        .header(HttpHeaders.CONNECTION, "close")
+        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+        .contentLength(body.length)
+        .body(body);
   }
 
   @ExceptionHandler(ImageRejectedException.class)
@@ -109,8 +120,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-        .body(new ErrorBody("Request body too large"));
+    ResponseEntity<byte[]> answer = tooLarge("Request body too large");
+    return ResponseEntity.status(answer.getStatusCode())
+        .headers(answer.getHeaders())
+        .body(answer.getBody());
   }
 
   @Override
