@@ -36,9 +36,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ApiException.class)
   ResponseEntity<?> api(ApiException e) {
     if (e.status() == HttpStatus.CONTENT_TOO_LARGE) {
-      return tooLarge(e.getMessage());
+      return tooLarge(detail(e));
     }
-    return ResponseEntity.status(e.status()).body(new ErrorBody(e.getMessage()));
+    return ResponseEntity.status(e.status()).body(new ErrorBody(detail(e)));
   }
 
   /**
@@ -63,23 +63,23 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           case UNDECODABLE -> HttpStatus.BAD_REQUEST;
           case TOO_MANY_PIXELS -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
-    return ResponseEntity.status(status).body(new ErrorBody(e.getMessage()));
+    return ResponseEntity.status(status).body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(ProcessingOverloadedException.class)
   ResponseEntity<ErrorBody> overloaded(ProcessingOverloadedException e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
-        .body(new ErrorBody(e.getMessage()));
+        .body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(FetchException.class)
   ResponseEntity<ErrorBody> fetch(FetchException e) {
     return switch (e.kind()) {
       case INVALID_URL -> ResponseEntity.badRequest().body(new ErrorBody("Invalid url"));
-      case UNKNOWN_POOL -> ResponseEntity.badRequest().body(new ErrorBody(e.getMessage()));
+      case UNKNOWN_POOL -> ResponseEntity.badRequest().body(new ErrorBody(detail(e)));
       case FAILED, TOO_LARGE ->
-          ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(new ErrorBody(e.getMessage()));
+          ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(new ErrorBody(detail(e)));
     };
   }
 
@@ -92,8 +92,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           .body(new ErrorBody("Storage unavailable"));
     }
     log.error("storage failure", e);
-    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .body(new ErrorBody(e.getMessage()));
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(Exception.class)
@@ -101,6 +100,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     log.error("unexpected error", e);
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
         .body(new ErrorBody("Internal Server Error"));
+  }
+
+  /** Our exceptions always carry a client-safe message; a missing one gets the reason phrase. */
+  private static String detail(Exception e) {
+    String message = e.getMessage();
+    return message != null ? message : "Error";
   }
 
   @Override
