@@ -22,7 +22,7 @@ final class StartupChecks {
     try {
       vips = Vips.load(imaging.vipsLibrary());
     } catch (VipsUnavailableException e) {
-      throw new ConfigException("VIPS_LIBRARY", e.getMessage());
+      throw new ConfigException("VIPS_LIBRARY", String.valueOf(e.getMessage()));
     }
     if (imaging.outputFormat() == OutputFormat.AVIF && !vips.hasOperation(Saver.AVIF.nickname())) {
       throw new ConfigException(

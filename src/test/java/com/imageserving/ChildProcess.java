@@ -36,8 +36,6 @@ public final class ChildProcess implements AutoCloseable {
                 List.of(
                     java,
                     "--enable-native-access=ALL-UNNAMED",
-                    // Devtools is on the test classpath; the packaged jar runs without it.
-                    "-Dspring.devtools.restart.enabled=false",
                     "-cp",
                     System.getProperty("java.class.path"),
                     Application.class.getName()))

@@ -68,6 +68,7 @@ public class HttpConfig {
   ObservationPredicate skipProbeRequests() {
     return (name, context) ->
         !(context instanceof ServerRequestObservationContext server
+            && server.getCarrier() != null
             && UNMEASURED.contains(server.getCarrier().getRequestURI()));
   }
 }

@@ -62,7 +62,7 @@ public class ServeController {
       return;
     }
     ByteRange range = ByteRange.of(request, image);
-    if (range == ByteRange.UNSATISFIABLE) {
+    if (ByteRange.UNSATISFIABLE.equals(range)) {
       response.setStatus(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value());
       response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + image.size());
       response.setContentType("application/json");

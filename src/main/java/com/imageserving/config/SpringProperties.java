@@ -58,6 +58,8 @@ public final class SpringProperties {
     p.put("springdoc.api-docs.path", "/openapi.json");
     p.put("springdoc.swagger-ui.path", "/docs");
     p.put("springdoc.show-actuator", "false");
+    p.put("springdoc.api-docs.enabled", "true");
+    p.put("springdoc.swagger-ui.enabled", "true");
     return p;
   }
 }

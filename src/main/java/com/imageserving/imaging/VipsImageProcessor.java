@@ -95,7 +95,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ImageRejectedException rejected) {
-        rejections.get(rejected.reason()).increment();
+        java.util.Objects.requireNonNull(rejections.get(rejected.reason())).increment();
         throw rejected;
       }
       if (cause instanceof RuntimeException runtime) {
