@@ -42,7 +42,7 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
   // Only digests are kept: comparing fixed-length SHA-256 values in constant time leaks neither
   // a key's content nor its length through timing.
   private final List<byte[]> writeKeys;
-  private final @Nullable byte[] metricsKey;
+  private final byte @Nullable [] metricsKey;
 
   public ApiKeyFilter(ServerSettings server) {
     this.writeKeys =
