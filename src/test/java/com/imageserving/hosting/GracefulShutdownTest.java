@@ -34,6 +34,7 @@ class GracefulShutdownTest {
         ("{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(2000, 1500)) + "\"}")
             .getBytes(StandardCharsets.US_ASCII);
     try (ChildProcess child = ChildProcess.start(work, env)) {
+      long terminated;
       try (Socket upload = new Socket("127.0.0.1", child.port())) {
         upload.setSoTimeout(30_000);
         OutputStream out = upload.getOutputStream();
@@ -49,6 +50,7 @@ class GracefulShutdownTest {
         out.flush();
         Thread.sleep(500);
 
+        terminated = System.nanoTime();
         child.terminate();
         // Graceful shutdown closes the listener first: wait until new connections are refused.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -71,6 +73,9 @@ class GracefulShutdownTest {
         assertThat(response).contains("\"image_id\"");
       }
       assertThat(child.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      System.out.printf(
+          "GracefulShutdownTest: exited %.1f s after SIGTERM%n",
+          (System.nanoTime() - terminated) / 1e9);
       assertThat(child.process().exitValue())
           .as(() -> "exit status; child.log:\n" + log(work))
           .isZero();
@@ -82,7 +87,11 @@ class GracefulShutdownTest {
           .singleElement()
           .matches(name -> name.endsWith(".jpg"));
     }
-    assertThat(Files.readString(work.resolve("child.log"))).contains("SIGTERM");
+    String log = Files.readString(work.resolve("child.log"));
+    assertThat(log).contains("SIGTERM");
+    log.lines()
+        .filter(line -> line.contains("hutdown") || line.contains("SIGTERM"))
+        .forEach(System.out::println);
   }
 
   private static String log(Path work) {
