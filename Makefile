@@ -40,6 +40,9 @@ package: ## target/image-serving-service.jar
 bench: package ## benchmarks -> BENCHMARKS.md
 	JAVA_HOME="$(JDK)" scripts/bench.sh
 
+soak: package ## mixed load against the jar for SOAK_SECONDS (default 600): statuses, RSS and thread drift
+	JAVA_HOME="$(JDK)" SOAK_SECONDS=$(SOAK_SECONDS) scripts/soak.sh
+
 docker-build:
 	docker build -t $(IMAGE) .
 
