@@ -7,6 +7,9 @@ import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.annotations.security.SecuritySchemes;
 import java.util.Set;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -61,6 +64,17 @@ public class HttpConfig {
         new FilterRegistrationBean<>(new ApiKeyFilter(server));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
+  }
+
+  /** Tomcat's own error pages (before Spring sees a request) as JSON, like every other error. */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonTomcatErrors() {
+    return factory ->
+        factory.addContextCustomizers(context -> {
+          if (context.getParent() instanceof StandardHost host) {
+            host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+          }
+        });
   }
 
   /** Probes and scrapes would drown the request metrics; leave them out. */
