@@ -27,9 +27,11 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** Starts and waits until /health answers (at most a minute). */
-  public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
-    int port = freePort();
+  /**
+   * main() in a child JVM from this test classpath, in {@code workDir}, with only PATH and HOME of
+   * our environment plus {@code env}; output goes to {@code workDir/child.log}.
+   */
+  public static ProcessBuilder command(Path workDir, Map<String, String> env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -45,6 +47,13 @@ public final class ChildProcess implements AutoCloseable {
                 ProcessBuilder.Redirect.appendTo(workDir.resolve("child.log").toFile()));
     builder.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
     builder.environment().putAll(env);
+    return builder;
+  }
+
+  /** Starts and waits until /health answers (at most a minute). */
+  public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
+    int port = freePort();
+    ProcessBuilder builder = command(workDir, env);
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("HOST", "127.0.0.1");
     ChildProcess child = new ChildProcess(builder.start(), port);
