@@ -13,9 +13,9 @@ run: ## dev server on port 8000, restarts on code changes
 	$(need-jdk)
 	JAVA_HOME="$(JDK)" scripts/dev-run.sh
 
-test: ## the whole test suite
+test: ## the whole test suite: unit and HTTP tests, then the packaged jar's integration tests
 	$(need-jdk)
-	$(MVN) test
+	$(MVN) verify
 
 lint: ## formatting check + Error Prone/NullAway
 	$(need-jdk)
