@@ -16,9 +16,9 @@ run: ## dev server on port 8000, restarts on code changes
 FUZZ_DURATION ?= 10m
 SOAK_SECONDS ?= 600
 
-test: ## the whole test suite, plus one minute of fuzzing the image pipeline
+test: ## the whole test suite (unit, HTTP, the packaged jar's integration tests) plus a minute of fuzzing
 	$(need-jdk)
-	$(MVN) test -Dfuzz.skip=false
+	$(MVN) verify -Dfuzz.skip=false
 
 fuzz: ## fuzz the image pipeline for FUZZ_DURATION (default 10m); findings land in the test inputs
 	$(need-jdk)

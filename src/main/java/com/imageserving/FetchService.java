@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /**
@@ -103,11 +104,15 @@ public class FetchService {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(urls));
     Semaphore permits = new Semaphore(settings.proxyConcurrency());
     Map<String, Future<String>> results = new LinkedHashMap<>();
+    Map<String, String> context = MDC.getCopyOfContextMap();
     try (ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor()) {
       for (String url : distinct) {
         results.put(
             url,
             tasks.submit(() -> {
+              if (context != null) {
+                MDC.setContextMap(context); // log lines keep the request id
+              }
               permits.acquire();
               try {
                 return storeOne(namespace, url, pool, ownBase);

@@ -119,9 +119,14 @@ public class UploadController {
     }
     byte[] bytes;
     try {
-      bytes = Base64.getMimeDecoder().decode(payload);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data");
+      bytes = Base64.getDecoder().decode(payload);
+    } catch (IllegalArgumentException strictFailed) {
+      try {
+        // Line breaks or stray characters: the lenient decoder skips them, like the original's.
+        bytes = Base64.getMimeDecoder().decode(payload);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data");
+      }
     }
     if (bytes.length == 0) {
       throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data: empty");

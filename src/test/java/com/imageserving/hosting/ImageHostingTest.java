@@ -101,6 +101,14 @@ class ImageHostingTest {
   }
 
   @Test
+  void uploadAcceptsBase64WithLineBreaks() {
+    String wrapped =
+        Base64.getMimeEncoder().encodeToString(TestImages.png(64, 64)).replace("\r\n", "\\n");
+    HttpResponse<String> response = uploadJson("wrapped", "{\"data\": \"" + wrapped + "\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  @Test
   void uploadAcceptsMultipartAndRawBodies() {
     String boundary = "----test-boundary";
     byte[] png = TestImages.png(40, 30);

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGTERM on the real main() in a child JVM: an upload already in flight still gets its 200 and is
- * stored, new connections are refused, and the process exits 0 within the grace period.
+ * SIGTERM on the packaged jar in a child JVM (failsafe, after packaging): an upload already in
+ * flight still gets its 200 and is stored, new connections are refused, and the process exits 0
+ * within the grace period.
  */
-class GracefulShutdownTest {
+class GracefulShutdownIT {
   @TempDir Path work;
 
   @Test
@@ -74,7 +75,7 @@ class GracefulShutdownTest {
       }
       assertThat(child.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
       System.out.printf(
-          "GracefulShutdownTest: exited %.1f s after SIGTERM%n",
+          "GracefulShutdownIT: exited %.1f s after SIGTERM%n",
           (System.nanoTime() - terminated) / 1e9);
       assertThat(child.process().exitValue())
           .as(() -> "exit status; child.log:\n" + log(work))
