@@ -13,9 +13,16 @@ run: ## dev server on port 8000, restarts on code changes
 	$(need-jdk)
 	JAVA_HOME="$(JDK)" scripts/dev-run.sh
 
-test: ## the whole test suite
+FUZZ_DURATION ?= 10m
+SOAK_SECONDS ?= 600
+
+test: ## the whole test suite (unit, HTTP, the packaged jar's integration tests) plus a minute of fuzzing
 	$(need-jdk)
-	$(MVN) test
+	$(MVN) verify -Dfuzz.skip=false
+
+fuzz: ## fuzz the image pipeline for FUZZ_DURATION (default 10m); findings land in the test inputs
+	$(need-jdk)
+	$(MVN) test -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dfuzz.skip=false -Dfuzz.duration=$(FUZZ_DURATION)
 
 lint: ## formatting check + Error Prone/NullAway
 	$(need-jdk)
@@ -32,6 +39,9 @@ package: ## target/image-serving-service.jar
 
 bench: package ## benchmarks -> BENCHMARKS.md
 	JAVA_HOME="$(JDK)" scripts/bench.sh
+
+soak: package ## mixed load against the jar for SOAK_SECONDS (default 600): statuses, RSS and thread drift
+	JAVA_HOME="$(JDK)" SOAK_SECONDS=$(SOAK_SECONDS) scripts/soak.sh
 
 docker-build:
 	docker build -t $(IMAGE) .

@@ -25,7 +25,7 @@ public class Application {
       System.exit(2);
       return;
     }
-    start(settings, args);
+    ExitOnTerm.install(start(settings, args));
   }
 
   /**

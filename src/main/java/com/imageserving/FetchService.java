@@ -15,13 +15,13 @@ import com.imageserving.storage.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /**
@@ -82,9 +83,9 @@ public class FetchService {
    */
   public Image fetchOne(String url, @Nullable String pool, String ownBase)
       throws FetchException, StorageException, NotStoredException {
-    Optional<StoredImage> own = ownImage(url, ownBase);
+    OwnImage own = ownImage(url, ownBase);
     if (own != null) {
-      StoredImage image = own.orElseThrow(NotStoredException::new);
+      StoredImage image = find(own);
       return new Image(readAll(image), image.mimeType());
     }
     checkPool(pool);
@@ -103,11 +104,15 @@ public class FetchService {
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(urls));
     Semaphore permits = new Semaphore(settings.proxyConcurrency());
     Map<String, Future<String>> results = new LinkedHashMap<>();
+    Map<String, String> context = MDC.getCopyOfContextMap();
     try (ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor()) {
       for (String url : distinct) {
         results.put(
             url,
             tasks.submit(() -> {
+              if (context != null) {
+                MDC.setContextMap(context); // log lines keep the request id
+              }
               permits.acquire();
               try {
                 return storeOne(namespace, url, pool, ownBase);
@@ -134,10 +139,10 @@ public class FetchService {
 
   private String storeOne(String namespace, String url, @Nullable String pool, String ownBase)
       throws Exception {
-    Optional<StoredImage> own = ownImage(url, ownBase);
+    OwnImage own = ownImage(url, ownBase);
     byte[] bytes;
     if (own != null) {
-      bytes = readAll(own.orElseThrow(NotStoredException::new));
+      bytes = readAll(find(own));
     } else {
       bytes = fetcher.fetch(url, pool).bytes();
     }
@@ -169,37 +174,35 @@ public class FetchService {
     }
   }
 
+  /** An image of this very service named by a URL. */
+  private record OwnImage(String namespace, String imageId) {}
+
   /**
-   * Null when the URL is not one of ours; otherwise the stored image it names (empty when it is not
-   * stored). Ours: a path-only URL, or the same scheme, host and port as the request's base, with
-   * the path /images/{ns}/{id} or /api/images/{ns}/{id}.
+   * The image a URL names when it is one of ours, else null. Ours: a path-only URL, or the same
+   * scheme, host and port as the request's base, with the path /images/{ns}/{id} or
+   * /api/images/{ns}/{id}.
    */
-  private @Nullable Optional<StoredImage> ownImage(String url, String ownBase)
-      throws StorageException {
+  private static @Nullable OwnImage ownImage(String url, String ownBase) {
     URI uri;
     try {
       uri = new URI(url.strip());
-    } catch (Exception e) {
+    } catch (URISyntaxException e) {
       return null;
     }
     boolean pathOnly = uri.getScheme() == null && uri.getRawAuthority() == null;
-    if (!pathOnly && !sameOrigin(uri, ownBase)) {
-      return null;
-    }
     String path = uri.getRawPath();
-    if (path == null) {
+    if ((!pathOnly && !sameOrigin(uri, ownBase)) || path == null) {
       return null;
     }
     Matcher m = OWN_IMAGE_PATH.matcher(path);
-    if (!m.matches()) {
-      return null;
+    return m.matches() ? new OwnImage(m.group(1), m.group(2)) : null;
+  }
+
+  private StoredImage find(OwnImage own) throws StorageException, NotStoredException {
+    if (!Names.validNamespace(own.namespace()) || !Names.validImageId(own.imageId())) {
+      throw new NotStoredException();
     }
-    String namespace = m.group(1);
-    String imageId = m.group(2);
-    if (!Names.validNamespace(namespace) || !Names.validImageId(imageId)) {
-      return Optional.empty();
-    }
-    return store.find(namespace, imageId);
+    return store.find(own.namespace(), own.imageId()).orElseThrow(NotStoredException::new);
   }
 
   private static boolean sameOrigin(URI uri, String ownBase) {
@@ -226,14 +229,16 @@ public class FetchService {
     }
   }
 
-  private static String reason(Throwable error) {
+  private static String reason(@Nullable Throwable error) {
     if (error instanceof FetchException e) {
-      return e.kind() == FetchException.Kind.INVALID_URL ? "Invalid url" : e.getMessage();
+      return e.kind() == FetchException.Kind.INVALID_URL
+          ? "Invalid url"
+          : String.valueOf(e.getMessage());
     }
     if (error instanceof NotStoredException
         || error instanceof ImageRejectedException
         || error instanceof StorageException) {
-      return error.getMessage();
+      return String.valueOf(error.getMessage());
     }
     if (error instanceof com.imageserving.imaging.ProcessingOverloadedException) {
       return "Image processing capacity exhausted";

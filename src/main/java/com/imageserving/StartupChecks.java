@@ -4,6 +4,7 @@ import com.imageserving.config.ConfigException;
 import com.imageserving.config.ImagingSettings;
 import com.imageserving.config.OutputFormat;
 import com.imageserving.config.Settings;
+import com.imageserving.fetch.ProxyPools;
 import com.imageserving.imaging.vips.Saver;
 import com.imageserving.imaging.vips.Vips;
 import com.imageserving.imaging.vips.VipsUnavailableException;
@@ -14,6 +15,7 @@ final class StartupChecks {
 
   static void run(Settings settings) {
     checkVips(settings.imaging());
+    ProxyPools.validate(settings.fetch());
   }
 
   /** libvips must load, be recent enough, and be able to write the configured output format. */
@@ -22,7 +24,7 @@ final class StartupChecks {
     try {
       vips = Vips.load(imaging.vipsLibrary());
     } catch (VipsUnavailableException e) {
-      throw new ConfigException("VIPS_LIBRARY", e.getMessage());
+      throw new ConfigException("VIPS_LIBRARY", String.valueOf(e.getMessage()));
     }
     if (imaging.outputFormat() == OutputFormat.AVIF && !vips.hasOperation(Saver.AVIF.nickname())) {
       throw new ConfigException(

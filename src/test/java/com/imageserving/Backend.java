@@ -1,13 +1,21 @@
 package com.imageserving;
 
+import com.imageserving.storage.S3ProxyServer;
 import java.util.Map;
 
 /** The storage backends the HTTP suites run against. */
 public enum Backend {
-  LOCAL;
+  LOCAL,
+  S3;
 
   /** Environment that selects this backend for a {@link TestServer}. */
   public Map<String, String> env() {
-    return Map.of();
+    return switch (this) {
+      case LOCAL -> Map.of();
+      case S3 -> {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        yield s3.env(s3.newBucket());
+      }
+    };
   }
 }

@@ -27,24 +27,40 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
-  /** Starts and waits until /health answers (at most a minute). */
-  public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
-    int port = freePort();
+  /**
+   * The service in a child JVM (the packaged jar for integration tests, else main() from the test
+   * classpath), in {@code workDir}, with only PATH and HOME of our environment plus {@code env};
+   * output goes to {@code workDir/child.log}.
+   */
+  public static ProcessBuilder command(Path workDir, Map<String, String> env) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // Integration tests (run by failsafe after packaging) start the jar users run; unit tests,
+    // which run before there is a jar, start main() from the test classpath.
+    String jar = System.getProperty("service.jar");
+    List<String> command =
+        jar != null
+            ? List.of(java, "-jar", jar)
+            : List.of(
+                java,
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Application.class.getName());
     ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Application.class.getName()))
+        new ProcessBuilder(command)
             .directory(workDir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(workDir.resolve("child.log").toFile()));
     builder.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
     builder.environment().putAll(env);
+    return builder;
+  }
+
+  /** Starts and waits until /health answers (at most a minute). */
+  public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
+    int port = freePort();
+    ProcessBuilder builder = command(workDir, env);
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("HOST", "127.0.0.1");
     ChildProcess child = new ChildProcess(builder.start(), port);
@@ -77,6 +93,15 @@ public final class ChildProcess implements AutoCloseable {
 
   public String base() {
     return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** SIGTERM, as an orchestrator stops a service; does not wait. */
+  public void terminate() {
+    process.destroy();
   }
 
   public Process process() {

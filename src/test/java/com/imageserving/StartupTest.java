@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,6 +32,9 @@ class StartupTest {
         "OUTPUT_FORMAT|bmp|OUTPUT_FORMAT: expected one of",
         "PROXY_STRATEGY|sticky|PROXY_STRATEGY: expected one of",
         "OUTPUT_QUALITY|150|OUTPUT_QUALITY: must be between 1 and 100",
+        "PROXIES|{\"a\": [\"ftp://user:pw123@h:1\"]}|PROXIES: invalid proxy URL in pool 'a'",
+        "VIPS_LIBRARY|/nonexistent/libvips.so.42|VIPS_LIBRARY: libvips >= 8.14 not found",
+        "VIPS_LIBRARY|libz.so.1|VIPS_LIBRARY: ",
       })
   void anInvalidValueStopsStartUpWithOneLine(String name, String value, String message)
       throws Exception {
@@ -41,7 +43,15 @@ class StartupTest {
     assertThat(result.output.strip().lines().toList())
         .containsExactly("Invalid configuration: " + result.output.strip().substring(23));
     assertThat(result.output).startsWith("Invalid configuration: " + message);
-    assertThat(result.output).doesNotContain("Exception", "\tat ");
+    assertThat(result.output).doesNotContain("Exception", "\tat ", "pw123");
+  }
+
+  @Test
+  void aMissingLibvipsSaysHowToInstallIt() throws Exception {
+    Result result =
+        run(Map.of("VIPS_LIBRARY", "/nonexistent/libvips.so.42"), Duration.ofSeconds(30));
+    assertThat(result.exitCode).isEqualTo(2);
+    assertThat(result.output).contains("apt-get install libvips42", "brew install vips");
   }
 
   @Test
@@ -97,21 +107,7 @@ class StartupTest {
   }
 
   private Process start(Map<String, String> env) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "--enable-native-access=ALL-UNNAMED",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Application.class.getName()))
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("output.log").toFile());
-    builder.environment().keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME"));
-    builder.environment().putAll(env);
-    return builder.start();
+    return ChildProcess.command(dir, env).start();
   }
 
   private Result run(Map<String, String> env, Duration timeout) throws Exception {
@@ -121,7 +117,7 @@ class StartupTest {
       throw new AssertionError("did not exit");
     }
     return new Result(
-        process.exitValue(), Files.readString(dir.resolve("output.log"), StandardCharsets.UTF_8));
+        process.exitValue(), Files.readString(dir.resolve("child.log"), StandardCharsets.UTF_8));
   }
 
   private record Result(int exitCode, String output) {}

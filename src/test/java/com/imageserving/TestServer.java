@@ -37,6 +37,15 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts with test defaults (port 0, loopback, a fresh uploads folder) overridden by env. */
   public static TestServer start(Map<String, String> env) {
+    return start(env, new String[0]);
+  }
+
+  /**
+   * Also with Spring properties on the command line ({@code
+   * --server.tomcat.connection-timeout=2s}), for limits a test must see quickly but an operator
+   * never sets.
+   */
+  public static TestServer start(Map<String, String> env, String... springArgs) {
     try {
       Path uploads = Files.createTempDirectory("uploads-");
       Map<String, String> vars = new HashMap<>();
@@ -47,7 +56,7 @@ public final class TestServer implements AutoCloseable {
       vars.putAll(env);
       Settings settings = Settings.from(vars);
       return new TestServer(
-          Application.start(settings), settings.storage().uploadsPath());
+          Application.start(settings, springArgs), settings.storage().uploadsPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

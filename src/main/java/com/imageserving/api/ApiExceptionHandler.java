@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -34,14 +35,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   @ExceptionHandler(ApiException.class)
-  ResponseEntity<ErrorBody> api(ApiException e) {
+  ResponseEntity<?> api(ApiException e) {
     if (e.status() == HttpStatus.CONTENT_TOO_LARGE) {
-      // The rest of the body is never read: close the connection instead of draining it.
-      return ResponseEntity.status(e.status())
-          .header(HttpHeaders.CONNECTION, "close")
-          .body(new ErrorBody(e.getMessage()));
+      return tooLarge(detail(e));
     }
-    return ResponseEntity.status(e.status()).body(new ErrorBody(e.getMessage()));
+    return ResponseEntity.status(e.status()).body(new ErrorBody(detail(e)));
+  }
+
+  /**
+   * The rest of an oversized body is never read, so the connection is closed after the answer
+   * rather than drained; a known length lets the client read the answer before the close.
+   */
+  static ResponseEntity<byte[]> tooLarge(String detail) {
+    byte[] body =
+        ("{\"detail\":\"" + detail + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+        .header(HttpHeaders.CONNECTION, "close")
+        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
+        .contentLength(body.length)
+        .body(body);
   }
 
   @ExceptionHandler(ImageRejectedException.class)
@@ -52,23 +64,23 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           case UNDECODABLE -> HttpStatus.BAD_REQUEST;
           case TOO_MANY_PIXELS -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
-    return ResponseEntity.status(status).body(new ErrorBody(e.getMessage()));
+    return ResponseEntity.status(status).body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(ProcessingOverloadedException.class)
   ResponseEntity<ErrorBody> overloaded(ProcessingOverloadedException e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
-        .body(new ErrorBody(e.getMessage()));
+        .body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(FetchException.class)
   ResponseEntity<ErrorBody> fetch(FetchException e) {
     return switch (e.kind()) {
       case INVALID_URL -> ResponseEntity.badRequest().body(new ErrorBody("Invalid url"));
-      case UNKNOWN_POOL -> ResponseEntity.badRequest().body(new ErrorBody(e.getMessage()));
+      case UNKNOWN_POOL -> ResponseEntity.badRequest().body(new ErrorBody(detail(e)));
       case FAILED, TOO_LARGE ->
-          ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(new ErrorBody(e.getMessage()));
+          ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(new ErrorBody(detail(e)));
     };
   }
 
@@ -81,8 +93,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           .body(new ErrorBody("Storage unavailable"));
     }
     log.error("storage failure", e);
-    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .body(new ErrorBody(e.getMessage()));
+    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(new ErrorBody(detail(e)));
+  }
+
+  /** A body that claims to be multipart but is not (no boundary, truncated parts): 400, not 500. */
+  @ExceptionHandler(MultipartException.class)
+  ResponseEntity<ErrorBody> multipart(MultipartException e) {
+    return ResponseEntity.badRequest().body(new ErrorBody("Invalid multipart body"));
   }
 
   @ExceptionHandler(Exception.class)
@@ -90,6 +107,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     log.error("unexpected error", e);
     return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
         .body(new ErrorBody("Internal Server Error"));
+  }
+
+  /** Our exceptions always carry a client-safe message; a missing one gets the reason phrase. */
+  private static String detail(Exception e) {
+    String message = e.getMessage();
+    return message != null ? message : "Error";
   }
 
   @Override
@@ -109,8 +132,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpHeaders headers,
       HttpStatusCode status,
       WebRequest request) {
-    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
-        .body(new ErrorBody("Request body too large"));
+    ResponseEntity<byte[]> answer = tooLarge("Request body too large");
+    return ResponseEntity.status(answer.getStatusCode())
+        .headers(answer.getHeaders())
+        .body(answer.getBody());
   }
 
   @Override

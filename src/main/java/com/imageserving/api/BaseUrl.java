@@ -3,6 +3,7 @@ package com.imageserving.api;
 import com.imageserving.config.ServerSettings;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +30,7 @@ public class BaseUrl {
     if (settings.forwardedHeaders()) {
       String proto = first(request.getHeader("X-Forwarded-Proto"));
       String forwardedHost = first(request.getHeader("X-Forwarded-Host"));
-      if ("http".equalsIgnoreCase(proto) || "https".equalsIgnoreCase(proto)) {
+      if (proto != null && (proto.equalsIgnoreCase("http") || proto.equalsIgnoreCase("https"))) {
         scheme = proto.toLowerCase(java.util.Locale.ROOT);
       }
       if (forwardedHost != null && HOST.matcher(forwardedHost).matches()) {
@@ -42,7 +43,7 @@ public class BaseUrl {
     return scheme + "://" + host;
   }
 
-  private static String first(String header) {
+  private static @Nullable String first(@Nullable String header) {
     if (header == null) {
       return null;
     }

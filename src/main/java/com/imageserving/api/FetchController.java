@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public class FetchController {
   public record ProxyResponse(Map<String, String> urls, Map<String, String> errors) {}
 
   @Operation(
+      security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
       summary = "Fetch an external image and return it as base64",
       description =
           "URLs of this service's own images are answered from storage without a network request.",
@@ -71,6 +73,7 @@ public class FetchController {
   }
 
   @Operation(
+      security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
       summary = "Fetch many external images and store them in a namespace",
       requestBody =
           @RequestBody(

@@ -2,7 +2,14 @@ package com.imageserving.api;
 
 import com.imageserving.config.ServerSettings;
 import io.micrometer.observation.ObservationPredicate;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
+import io.swagger.v3.oas.annotations.security.SecuritySchemes;
 import java.util.Set;
+import org.apache.catalina.core.StandardHost;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,7 +19,21 @@ import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
 
-/** Cross-cutting HTTP plumbing: CORS for every path and which requests are measured. */
+/** Cross-cutting HTTP plumbing: CORS, API keys, and which requests are measured. */
+// Springdoc reads security schemes from beans: documented here, on a configuration bean.
+@SecuritySchemes({
+  @SecurityScheme(
+      name = ApiKeyFilter.BEARER_SCHEME,
+      type = SecuritySchemeType.HTTP,
+      scheme = "bearer",
+      description = "One of API_KEYS (or METRICS_API_KEY for /metrics) as a bearer token"),
+  @SecurityScheme(
+      name = ApiKeyFilter.HEADER_SCHEME,
+      type = SecuritySchemeType.APIKEY,
+      in = SecuritySchemeIn.HEADER,
+      paramName = ApiKeyFilter.API_KEY_HEADER,
+      description = "One of API_KEYS in the X-API-Key header")
+})
 @Configuration(proxyBeanMethods = false)
 public class HttpConfig {
   private static final Set<String> UNMEASURED = Set.of("/health", "/ready", "/metrics");
@@ -36,11 +57,32 @@ public class HttpConfig {
     return registration;
   }
 
+  /** After request ids and CORS, so a 401 has both and preflights never need a key. */
+  @Bean
+  FilterRegistrationBean<ApiKeyFilter> apiKeyFilter(ServerSettings server) {
+    FilterRegistrationBean<ApiKeyFilter> registration =
+        new FilterRegistrationBean<>(new ApiKeyFilter(server));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    return registration;
+  }
+
+  /** Tomcat's own error pages (before Spring sees a request) as JSON, like every other error. */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonTomcatErrors() {
+    return factory ->
+        factory.addContextCustomizers(context -> {
+          if (context.getParent() instanceof StandardHost host) {
+            host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
+          }
+        });
+  }
+
   /** Probes and scrapes would drown the request metrics; leave them out. */
   @Bean
   ObservationPredicate skipProbeRequests() {
     return (name, context) ->
         !(context instanceof ServerRequestObservationContext server
+            && server.getCarrier() != null
             && UNMEASURED.contains(server.getCarrier().getRequestURI()));
   }
 }

@@ -5,6 +5,7 @@ import com.imageserving.config.StorageSettings;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -61,7 +62,7 @@ public class ServeController {
       return;
     }
     ByteRange range = ByteRange.of(request, image);
-    if (range == ByteRange.UNSATISFIABLE) {
+    if (ByteRange.UNSATISFIABLE.equals(range)) {
       response.setStatus(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value());
       response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + image.size());
       response.setContentType("application/json");
@@ -92,7 +93,9 @@ public class ServeController {
     }
   }
 
-  @Operation(summary = "Delete one image")
+  @Operation(
+      security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
+      summary = "Delete one image")
   @DeleteMapping("/images/{namespace}/{imageId}")
   public Map<String, Integer> deleteOne(
       @PathVariable String namespace, @PathVariable String imageId, HttpServletRequest request)
@@ -103,7 +106,9 @@ public class ServeController {
     return Map.of("deleted_count", 1);
   }
 
-  @Operation(summary = "Delete every image of a namespace")
+  @Operation(
+      security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
+      summary = "Delete every image of a namespace")
   @DeleteMapping("/images/{namespace}")
   public Map<String, Integer> deleteNamespace(
       @PathVariable String namespace, HttpServletRequest request) throws StorageException {

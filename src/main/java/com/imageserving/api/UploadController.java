@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,6 +44,7 @@ public class UploadController {
       @Schema(description = "base64 image data, optionally with a data: URL prefix") String data) {}
 
   @Operation(
+      security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
       summary = "Upload an image",
       description =
           "Body: JSON {\"data\": base64} (a data-URL prefix is allowed), multipart/form-data"
@@ -117,9 +119,14 @@ public class UploadController {
     }
     byte[] bytes;
     try {
-      bytes = Base64.getMimeDecoder().decode(payload);
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data");
+      bytes = Base64.getDecoder().decode(payload);
+    } catch (IllegalArgumentException strictFailed) {
+      try {
+        // Line breaks or stray characters: the lenient decoder skips them, like the original's.
+        bytes = Base64.getMimeDecoder().decode(payload);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data");
+      }
     }
     if (bytes.length == 0) {
       throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data: empty");

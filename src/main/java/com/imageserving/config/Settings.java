@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -138,7 +139,7 @@ public record Settings(
         "trace, debug, info, warning, error, critical");
   }
 
-  private static String baseUrl(Env env) {
+  private static @Nullable String baseUrl(Env env) {
     String value = env.optional("PUBLIC_BASE_URL");
     if (value == null) {
       return null;
@@ -149,7 +150,7 @@ public record Settings(
     return value.replaceAll("/+$", "");
   }
 
-  private static List<String> urlList(JsonNode node) {
+  private static @Nullable List<String> urlList(JsonNode node) {
     if (!node.isArray()) {
       return null;
     }

@@ -19,8 +19,10 @@ public final class SpringProperties {
     p.put("spring.lifecycle.timeout-per-shutdown-phase", "20s");
     p.put("server.error.whitelabel.enabled", "false");
     p.put("server.max-http-request-header-size", "16KB");
-    // Slow clients (slowloris) are cut off instead of holding a connection forever.
-    p.put("server.tomcat.connection-timeout", "20s");
+    // A client that stops sending (headers or body) is cut off after 10 s of silence. It is a
+    // per-read timeout: a client trickling bytes is not cut off by it, only kept from holding a
+    // request thread (headers are parsed without one); see SECURITY.md.
+    p.put("server.tomcat.connection-timeout", "10s");
     p.put("server.tomcat.keep-alive-timeout", "60s");
     p.put("server.tomcat.max-keep-alive-requests", "-1");
     p.put("server.tomcat.max-swallow-size", "64KB");
@@ -56,6 +58,8 @@ public final class SpringProperties {
     p.put("springdoc.api-docs.path", "/openapi.json");
     p.put("springdoc.swagger-ui.path", "/docs");
     p.put("springdoc.show-actuator", "false");
+    p.put("springdoc.api-docs.enabled", "true");
+    p.put("springdoc.swagger-ui.enabled", "true");
     return p;
   }
 }

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
 public interface ImageFetcher {
 
   /**
+   * Fetches one URL and returns its body, bounded by MAX_FETCH_BYTES.
+   *
    * @param pool a pool name, or null for the combined pool of all proxies (direct when none)
    * @throws FetchException refused URL, unknown pool, failure after retries, or body too large
    */

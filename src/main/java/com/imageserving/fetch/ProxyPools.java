@@ -25,8 +25,21 @@ public final class ProxyPools {
 
   private ProxyPools() {}
 
-  /** Pool name to its proxies, in configuration order. */
+  /** Pool name to its proxies, in configuration order; unreadable files are logged. */
   public static Map<String, List<ProxyEndpoint>> load(FetchSettings settings) {
+    return load(settings, log::warn);
+  }
+
+  /**
+   * Parses every pool without logging, so start-up can refuse a bad proxy URL with one line before
+   * logging is set up; the fetcher loads them again (and warns) once it is.
+   */
+  public static void validate(FetchSettings settings) {
+    load(settings, warning -> {});
+  }
+
+  private static Map<String, List<ProxyEndpoint>> load(
+      FetchSettings settings, java.util.function.Consumer<String> warn) {
     Map<String, Set<ProxyEndpoint>> pools = new LinkedHashMap<>();
     settings
         .proxies()
@@ -44,7 +57,8 @@ public final class ProxyPools {
           try {
             lines = Files.readAllLines(Path.of(file));
           } catch (IOException e) {
-            log.warn("Proxy file for pool '{}' not readable, adding nothing: {}", name, file);
+            warn.accept(
+                "Proxy file for pool '%s' not readable, adding nothing: %s".formatted(name, file));
             return;
           }
           for (int i = 0; i < lines.size(); i++) {
@@ -77,7 +91,7 @@ public final class ProxyPools {
       // The URL itself is not quoted: it may carry a password.
       throw new ConfigException(
           variable,
-          "invalid proxy URL in pool '%s' (%s): %s; expected http:// or socks5://[user:pass@]host:port"
+          "invalid proxy URL in pool '%s' (%s): %s (form: http:// or socks5://[user:pass@]host:port)"
               .formatted(pool, where, e.getMessage()));
     }
   }

@@ -8,6 +8,8 @@ package com.imageserving.imaging;
 public interface ImageProcessor {
 
   /**
+   * Processes one image for storage.
+   *
    * @throws ImageRejectedException the bytes are not an acceptable image (415, 400 or 422)
    * @throws ProcessingOverloadedException the pool and its queue are full (503 + Retry-After)
    */

@@ -181,7 +181,10 @@ final class Pipeline {
     };
   }
 
-  private static String firstLine(String message) {
+  private static String firstLine(@org.jspecify.annotations.Nullable String message) {
+    if (message == null) {
+      return "unknown error";
+    }
     int end = message.indexOf('\n');
     return end < 0 ? message : message.substring(0, end);
   }

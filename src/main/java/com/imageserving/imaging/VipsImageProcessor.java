@@ -80,7 +80,19 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
   public ProcessedImage process(byte[] input, int maxSize) {
     Future<ProcessedImage> result;
     try {
-      result = pool.submit(() -> timer.recordCallable(() -> pipeline.run(input, maxSize)));
+      // The worker logs under the caller's request id.
+      java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+      result =
+          pool.submit(() -> {
+            if (context != null) {
+              org.slf4j.MDC.setContextMap(context);
+            }
+            try {
+              return timer.recordCallable(() -> pipeline.run(input, maxSize));
+            } finally {
+              org.slf4j.MDC.clear();
+            }
+          });
     } catch (RejectedExecutionException full) {
       overloads.increment();
       throw new ProcessingOverloadedException();
@@ -95,7 +107,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ImageRejectedException rejected) {
-        rejections.get(rejected.reason()).increment();
+        java.util.Objects.requireNonNull(rejections.get(rejected.reason())).increment();
         throw rejected;
       }
       if (cause instanceof RuntimeException runtime) {

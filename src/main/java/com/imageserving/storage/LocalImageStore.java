@@ -151,7 +151,7 @@ public final class LocalImageStore implements ImageStore {
   private Path namespaceDir(String namespace) {
     // Names are allow-listed by the caller; this is a second fence against path traversal.
     Path dir = root.resolve(namespace).normalize();
-    if (!Names.validNamespace(namespace) || !dir.getParent().equals(root)) {
+    if (!Names.validNamespace(namespace) || !root.equals(dir.getParent())) {
       throw new IllegalArgumentException("invalid namespace");
     }
     return dir;

@@ -101,6 +101,14 @@ class ImageHostingTest {
   }
 
   @Test
+  void uploadAcceptsBase64WithLineBreaks() {
+    String wrapped =
+        Base64.getMimeEncoder().encodeToString(TestImages.png(64, 64)).replace("\r\n", "\\n");
+    HttpResponse<String> response = uploadJson("wrapped", "{\"data\": \"" + wrapped + "\"}");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
+  @Test
   void uploadAcceptsMultipartAndRawBodies() {
     String boundary = "----test-boundary";
     byte[] png = TestImages.png(40, 30);
@@ -293,19 +301,58 @@ class ImageHostingTest {
   }
 
   @Test
-  void oversizedBodiesAre413() {
-    byte[] big = new byte[5 * 1024 * 1024];
-    HttpResponse<String> raw =
-        server.send(
-            server
-                .request("/images/big")
-                .expectContinue(true)
-                .header("Content-Type", "image/png")
-                .POST(BodyPublishers.ofByteArray(big))
-                .build());
-    assertThat(raw.statusCode()).isEqualTo(413);
-    assertThat(raw.body()).startsWith("{\"detail\":");
-    String json = "{\"data\": \"" + "A".repeat(5 * 1024 * 1024) + "\"}";
-    assertThat(uploadJson("big", json).statusCode()).isEqualTo(413);
+  void oversizedBodiesAre413BeforeTheBodyIsSent() throws Exception {
+    // Only the headers go out: the answer must come without the server waiting for the body.
+    for (String type : new String[] {"image/png", "application/json"}) {
+      try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+        socket.setSoTimeout(5000);
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /images/big HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                        + type
+                        + "\r\nContent-Length: 5242880\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String answer = readUntil(socket, "}");
+        assertThat(answer).startsWith("HTTP/1.1 413");
+        assertThat(answer).endsWith("{\"detail\":\"Request body too large\"}");
+      }
+    }
+  }
+
+  @Test
+  void oversizedChunkedBodiesAre413() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(
+          "POST /images/big HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nTransfer-Encoding: chunked\r\n\r\n"
+              .getBytes(StandardCharsets.ISO_8859_1));
+      byte[] chunk = new byte[64 * 1024];
+      byte[] head =
+          (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      try {
+        for (int i = 0; i < 128; i++) { // 8 MiB offered, 4 MiB allowed
+          out.write(head);
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+      } catch (java.io.IOException closedByServer) {
+        // expected once the server has answered and closed
+      }
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 413");
+    }
+  }
+
+  /** Reads the answer up to and including {@code end} (the server keeps the socket open). */
+  static String readUntil(java.net.Socket socket, String end) throws java.io.IOException {
+    StringBuilder text = new StringBuilder();
+    var in = socket.getInputStream();
+    for (int b; !text.toString().endsWith(end) && (b = in.read()) != -1; ) {
+      text.append((char) b);
+    }
+    return text.toString();
   }
 }

@@ -25,10 +25,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * kill -9 during a stream of uploads, then a restart on the same folder: every upload answered 200
- * is served intact, and no partial or temporary file is left.
+ * kill -9 of the packaged jar during a stream of uploads, then a restart on the same folder: every
+ * upload answered 200 is served intact, and no partial or temporary file is left.
  */
-class KillTest {
+class KillIT {
   @TempDir Path work;
 
   @Test

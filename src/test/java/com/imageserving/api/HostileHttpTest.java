@@ -1,0 +1,349 @@
+package com.imageserving.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imageserving.RawHttp;
+import com.imageserving.TestImages;
+import com.imageserving.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Hostile clients over real sockets: each gets a 4xx (or is cut off) quickly, and while each attack
+ * runs an ordinary GET of a stored image keeps answering 200.
+ */
+class HostileHttpTest {
+  private static final Duration QUICK = Duration.ofSeconds(5);
+  private static TestServer server;
+  private static String imagePath;
+
+  @BeforeAll
+  static void start() {
+    // Production reads time out after 10 s; 2 s here keeps the slow-client tests short.
+    server = TestServer.start(Map.of(), "--server.tomcat.connection-timeout=2s");
+    String body =
+        "{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(64, 48)) + "\"}";
+    HttpResponse<String> uploaded = post("/images/hostile", "application/json", body);
+    assertThat(uploaded.statusCode()).isEqualTo(200);
+    String id = JsonMapper.builder().build().readTree(uploaded.body()).get("image_id").asString();
+    imagePath = "/images/hostile/" + id;
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void oversizedHeaderIsRefusedQuickly() throws Exception {
+    underAttack(() -> {
+      String huge = "X-Huge: " + "a".repeat(64 * 1024) + "\r\n";
+      RawHttp.Response tooLarge =
+          rawResponse("GET /health HTTP/1.1\r\nHost: x\r\n" + huge + "\r\n");
+      assertThat(tooLarge.status()).isIn(400, 431);
+      // Tomcat answers these itself; still in the API's JSON shape, not an HTML page.
+      assertThat(tooLarge.text())
+          .contains("application/json")
+          .endsWith("{\"detail\":\"Bad Request\"}");
+      StringBuilder many = new StringBuilder();
+      for (int i = 0; i < 5000; i++) {
+        many.append("X-H").append(i).append(": v\r\n");
+      }
+      assertThat(raw("GET /health HTTP/1.1\r\nHost: x\r\n" + many + "\r\n")).isIn(400, 431);
+      String longTarget = "/images/" + "a".repeat(64 * 1024);
+      assertThat(raw("GET " + longTarget + " HTTP/1.1\r\nHost: x\r\n\r\n")).isIn(400, 414, 431);
+    });
+  }
+
+  @Test
+  void deeplyNestedJsonIsA422() {
+    underAttack(() -> {
+      String deep = "[".repeat(10_000);
+      String deepInField = "{\"data\": " + "[".repeat(10_000) + "}";
+      for (String body : List.of(deep, deepInField, "{\"url\": " + "{\"a\":".repeat(10_000))) {
+        assertQuick4xx(post("/images/hostile", "application/json", body), 422);
+        assertQuick4xx(post("/images/fetch", "application/json", body), 422);
+        assertQuick4xx(post("/images/hostile/proxy", "application/json", body), 422);
+      }
+    });
+  }
+
+  /**
+   * Bodies over the limit. Raw sockets, because the server answers 413 and closes before the body
+   * is sent, which the JDK client reports as a broken pipe instead of reading the answer.
+   */
+  @Test
+  void hugeJsonIsA413() {
+    underAttack(() -> {
+      // Declared too large: refused before the body is read.
+      String declared =
+          "POST /images/hostile HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + (21 * 1024 * 1024)
+              + "\r\n\r\n{\"data\": \"AAAA";
+      assertThat(raw(declared)).isEqualTo(413);
+      // Chunked, so the size is only known while streaming: cut off once past the limit.
+      for (String path : List.of("/images/fetch", "/images/hostile/proxy", "/images/hostile")) {
+        assertThat(streamChunked(path, 22 * 1024 * 1024)).as(path).isEqualTo(413);
+      }
+    });
+  }
+
+  /** Streams a chunked JSON body of about {@code size} bytes; the status of the answer. */
+  private static int streamChunked(String path, int size) throws Exception {
+    long start = System.nanoTime();
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout((int) QUICK.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      Thread writer =
+          Thread.ofVirtual()
+              .start(() -> {
+                byte[] chunk = ("10000\r\n" + "A".repeat(0x10000) + "\r\n").getBytes();
+                try {
+                  out.write("9\r\n{\"data\":\"\r\n".getBytes());
+                  for (int sent = 0; sent < size; sent += 0x10000) {
+                    out.write(chunk);
+                  }
+                } catch (IOException closed) {
+                  // expected: the server stops reading
+                }
+              });
+      String text = readAll(socket.getInputStream());
+      writer.join(QUICK);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK);
+      return text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : 0;
+    }
+  }
+
+  @Test
+  void wrongContentTypesAreRefused() {
+    underAttack(() -> {
+      String json = "{\"data\": \"aGVsbG8=\"}";
+      assertQuick4xx(post("/images/hostile", "text/plain", json), 415);
+      assertQuick4xx(post("/images/hostile", "application/xml", "<data/>"), 415);
+      assertQuick4xx(post("/images/hostile", "image/png", json), 400, 415);
+      assertQuick4xx(post("/images/hostile", "multipart/form-data", json), 400, 422);
+      assertQuick4xx(
+          post("/images/hostile", "multipart/form-data; boundary=xyz", "--xyz\r\nbroken"),
+          400,
+          422);
+      assertQuick4xx(post("/images/fetch", "application/x-www-form-urlencoded", "url=x"), 422);
+      assertQuick4xx(post("/images/hostile/proxy", "text/plain", "urls"), 422);
+    });
+  }
+
+  @Test
+  void enormousUrlListIsA422() {
+    underAttack(() -> {
+      StringBuilder urls = new StringBuilder("{\"urls\": [");
+      for (int i = 0; i < 10_000; i++) {
+        urls.append(i == 0 ? "" : ",").append("\"http://127.0.0.1:9/").append(i).append("\"");
+      }
+      urls.append("]}");
+      HttpResponse<String> response =
+          post("/images/hostile/proxy", "application/json", urls.toString());
+      assertQuick4xx(response, 422);
+      assertThat(response.body()).contains("too_long");
+    });
+  }
+
+  @Test
+  void dataUrlWithAWrongMimeIsA400() {
+    underAttack(() -> {
+      String png = Base64.getEncoder().encodeToString(TestImages.png(8, 8));
+      for (String prefix :
+          List.of("data:text/html;base64,", "data:application/pdf;base64,", "data:image/png,")) {
+        HttpResponse<String> response =
+            post("/images/hostile", "application/json", "{\"data\": \"" + prefix + png + "\"}");
+        assertQuick4xx(response, 400);
+      }
+    });
+  }
+
+  @Test
+  void stalledClientIsCutOffByTheReadTimeout() throws Exception {
+    underAttack(() -> {
+      long start = System.nanoTime();
+      try (Socket socket = new Socket("127.0.0.1", server.port())) {
+        socket.setSoTimeout(15_000);
+        socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes());
+        // Nothing more: the server must give up after its read timeout (2 s here).
+        assertThat(readAll(socket.getInputStream())).doesNotContain("200");
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+    });
+  }
+
+  /**
+   * A client trickling its headers a byte per second. Tomcat's read timeout is per read, so a
+   * trickle is not cut off by it (nor by any Tomcat setting: there is no total header deadline);
+   * what matters is that it holds no request thread (NIO parses headers without one), so others are
+   * served meanwhile, and the header size limit ends it eventually. Internet-facing deployments put
+   * a reverse proxy with a header deadline in front (SECURITY.md).
+   */
+  @Test
+  void tricklingClientsDoNotStarveOthers() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 50; i++) {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes());
+        slow.add(socket);
+      }
+      underAttack(() -> {
+        for (int second = 0; second < 4; second++) {
+          for (Socket socket : slow) {
+            try {
+              socket.getOutputStream().write('a');
+            } catch (IOException cut) {
+              // fine: the server may close it
+            }
+          }
+          sleep(1000);
+        }
+      });
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
+    }
+  }
+
+  /** Runs an attack while a loop GETs a stored image; every GET must answer 200. */
+  private static void underAttack(ThrowingRunnable attack) {
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicInteger ok = new AtomicInteger();
+    List<String> failures = new ArrayList<>();
+    Thread reader =
+        Thread.ofVirtual()
+            .start(() -> {
+              while (running.get()) {
+                try {
+                  int status =
+                      server
+                          .send(server.request(imagePath).timeout(QUICK).GET().build())
+                          .statusCode();
+                  if (status == 200) {
+                    ok.incrementAndGet();
+                  } else {
+                    synchronized (failures) {
+                      failures.add("status " + status);
+                    }
+                  }
+                } catch (RuntimeException e) {
+                  synchronized (failures) {
+                    failures.add(e.toString());
+                  }
+                }
+                sleep(20);
+              }
+            });
+    try {
+      sleep(50);
+      attack.run();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    } finally {
+      running.set(false);
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    assertThat(failures).isEmpty();
+    assertThat(ok.get()).isPositive();
+  }
+
+  private static HttpResponse<String> post(String path, String type, String body) {
+    long start = System.nanoTime();
+    HttpResponse<String> response =
+        server.send(
+            server
+                .request(path)
+                .timeout(QUICK.multipliedBy(2))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK);
+    return response;
+  }
+
+  private static void assertQuick4xx(HttpResponse<String> response, int... expected) {
+    List<Integer> allowed = new ArrayList<>();
+    for (int status : expected) {
+      allowed.add(status);
+    }
+    assertThat(response.statusCode()).as(response.body()).isIn(allowed);
+    assertThat(response.body()).startsWith("{\"detail\":");
+  }
+
+  /** Sends raw bytes; the status of the answer (the server may also just close: 0). */
+  private static int raw(String request) throws IOException {
+    return rawResponse(request).status();
+  }
+
+  private static RawHttp.Response rawResponse(String request) throws IOException {
+    long start = System.nanoTime();
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout((int) QUICK.toMillis());
+      OutputStream out = socket.getOutputStream();
+      try {
+        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      } catch (SocketException closedEarly) {
+        // the server answered and closed before reading it all
+      }
+      String text = readAll(socket.getInputStream());
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK);
+      return new RawHttp.Response(
+          text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : 0, text);
+    }
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      in.transferTo(bytes);
+    } catch (SocketException reset) {
+      // a reset after the answer still leaves the answer
+    }
+    return bytes.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}
