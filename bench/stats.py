@@ -79,7 +79,7 @@ def report(results_path, meta_path, out_path):
     w("")
     w("| | |")
     w("|---|---|")
-    for k in ["date", "cpu", "cores", "memory", "load", "java", "java_opts", "nginx", "wrk",
+    for k in ["date", "cpu", "cores", "memory", "load", "java", "java_opts", "service_env", "nginx", "wrk",
               "vips", "command"]:
         w(f"| {k.replace('_', ' ')} | {meta.get(k, '')} |")
     w("")

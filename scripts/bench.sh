@@ -30,6 +30,10 @@ OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
 # The flags users get (Dockerfile ENTRYPOINT, README); see BENCHMARKS.md for why.
 DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xmx256m"
 JAVA_OPTS=${BENCH_JAVA_OPTS-$DEFAULT_JAVA_OPTS}
+# glibc malloc settings for libvips's native buffers (also in the Dockerfile): fewer arenas and
+# big blocks mmapped, so memory freed after an image goes back to the system.
+DEFAULT_SERVICE_ENV="MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072"
+read -r -a SERVICE_ENV <<<"${BENCH_SERVICE_ENV-$DEFAULT_SERVICE_ENV}"
 CONCURRENCY=(2 4 8)
 VT_COUNT=${BENCH_VT_COUNT:-16}
 ISO_UP_CONC=8
@@ -117,7 +121,7 @@ start_service() { # variant [env assignments...]; sets SVC_PID and STARTUP_S
   shift
   t0=$(date +%s%N)
   # shellcheck disable=SC2046
-  env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" $(launch_cmd "$variant") \
+  env "${SERVICE_ENV[@]}" UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" $(launch_cmd "$variant") \
     >>"$WORK/service.log" 2>&1 &
   SVC_PID=$!
   for ((i = 0; i < 3000; i++)); do
@@ -257,7 +261,7 @@ if [ "$AOT" = 1 ]; then
   "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/app" >/dev/null
   mkdir -p "$WORK/train"
   # shellcheck disable=SC2086
-  UPLOADS_PATH="$WORK/train" HOST=127.0.0.1 PORT="$PORT" timeout 180 "$JAVA" $JAVA_OPTS \
+  env "${SERVICE_ENV[@]}" UPLOADS_PATH="$WORK/train" HOST=127.0.0.1 PORT="$PORT" timeout 180 "$JAVA" $JAVA_OPTS \
     "-XX:AOTCacheOutput=$WORK/app/app.aot" -Dspring.context.exit=onRefresh \
     -jar "$WORK/app/image-serving-service.jar" >"$WORK/aot-training.log" 2>&1
   [ -f "$WORK/app/app.aot" ] || { tail -20 "$WORK/aot-training.log" >&2; echo "bench: no AOT cache" >&2; exit 1; }
@@ -292,7 +296,7 @@ log "stored files: $(stat -c %s "$BIG_FILE") and $(stat -c %s "$SMALL_FILE") byt
 # ---------------------------------------------------------------- 3. GET: ours vs nginx
 # A second instance with LOG_LEVEL=warning (no access log) shows what the log line costs.
 # shellcheck disable=SC2046
-env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$NOLOG_PORT" LOG_LEVEL=warning $(launch_cmd "${VARIANTS[0]}") \
+env "${SERVICE_ENV[@]}" UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$NOLOG_PORT" LOG_LEVEL=warning $(launch_cmd "${VARIANTS[0]}") \
   >>"$WORK/service-nolog.log" 2>&1 &
 NOLOG_PID=$!
 for ((i = 0; i < 3000; i++)); do
@@ -415,6 +419,7 @@ json.dump({
   "memory": "$(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)",
   "load": "$LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (1/5/15 min; the machine is shared)",
   "java": "$("$JAVA" -version 2>&1 | sed -n 2p)",
+  "service_env": "\`${SERVICE_ENV[*]}\`",
   "java_opts": "\`${JAVA_OPTS:-(none)}\`$([ "$AOT" = 1 ] && echo ' + \`-XX:AOTCache=app.aot\` on the extracted jar')",
   "nginx": "$("$NGINX" -v 2>&1 | sed 's/.*: //')",
   "wrk": "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)",
