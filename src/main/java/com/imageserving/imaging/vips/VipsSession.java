@@ -180,8 +180,7 @@ public final class VipsSession implements AutoCloseable {
       // input buffer's source) when decoding fails during the save, e.g. on a truncated JPEG
       // with fail_on=error; `VIPS_LEAK=1 vips copy 'cut.jpg[fail_on=error]' x.webp` shows it
       // without this binding. Decoding first makes such failures happen here, where libvips
-      // cleans up, so webpsave only ever reads memory. The frame is at most the output size,
-      // and webpsave copies it into one buffer anyway.
+      // cleans up, so webpsave only ever reads memory. The copy is one output-sized frame.
       in = copyMemory(in);
     }
     List<Option> options = new ArrayList<>();
