@@ -77,23 +77,27 @@ final class Pipeline {
               + " pixels, over the limit of "
               + maxInputPixels);
     }
-    int shrink = shrinkOnLoad(Math.max(header.width(), header.height()), maxSize);
+    int shrink =
+        shrinkOnLoad(
+            Math.max(header.width(), header.height()),
+            Math.min(header.width(), header.height()),
+            maxSize);
     if (shrink == 1 || !loader.shrinksOnLoad()) {
       return header;
     }
     return session.load(loader, input, shrink);
   }
 
-  static int shrinkOnLoad(int longer, int maxSize) {
+  static int shrinkOnLoad(int longer, int shorter, int maxSize) {
     double factor = (double) longer / maxSize;
-    if (factor >= 16) {
-      return 8;
-    } else if (factor >= 8) {
-      return 4;
-    } else if (factor >= 4) {
-      return 2;
+    int shrink = factor >= 16 ? 8 : factor >= 8 ? 4 : factor >= 4 ? 2 : 1;
+    // Never shrink the shorter side below one pixel: libvips 8.14's JPEG loader then builds a
+    // zero-height image and aborts the whole process on an assertion (found by the fuzzer: a
+    // 6344×2 JPEG); a strip like that gains nothing from shrink-on-load anyway.
+    while (shrink > 1 && shorter / shrink < 1) {
+      shrink /= 2;
     }
-    return 1;
+    return shrink;
   }
 
   /**

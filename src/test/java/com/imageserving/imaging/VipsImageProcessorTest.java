@@ -32,6 +32,16 @@ class VipsImageProcessorTest {
   }
 
   @Test
+  void thinStripsShrinkWithoutAbortingTheProcess() {
+    // Shrink-on-load by 8 would leave these 0 pixels high: libvips 8.14 aborts on that.
+    for (String format : new String[] {"jpeg", "png"}) {
+      ProcessedImage out = jpeg.process(encode(format, 6344, 2, Color.BLUE), 64);
+      assertThat(out.width()).isEqualTo(64);
+      assertThat(out.height()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void landscapeShrinksToTheLongerSide() {
     ProcessedImage out = jpeg.process(encode("jpeg", 4000, 3000, Color.RED), 1200);
     assertThat(out.width()).isEqualTo(1200);
