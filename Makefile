@@ -4,7 +4,7 @@ MVN := JAVA_HOME="$(JDK)" ./mvnw -B
 IMAGE ?= image-serving-service
 need-jdk = @if [ -z "$(JDK)" ]; then echo "No JDK >= 25 found: run 'make install' for instructions, or set JAVA_HOME." >&2; exit 1; fi
 
-.PHONY: install run test lint format package bench soak fuzz docker-build docker-run clean
+.PHONY: install run test lint format pre-commit package bench soak fuzz docker-build docker-run clean
 
 install: ## JDK check, libvips, Maven dependencies
 	scripts/install.sh
@@ -32,6 +32,11 @@ lint: ## formatting check + Error Prone/NullAway
 format: ## fix formatting
 	$(need-jdk)
 	$(MVN) -q spotless:apply
+
+pre-commit: ## install a git pre-commit hook that runs the formatting check
+	printf '#!/bin/sh\n# Installed by make pre-commit: refuse commits that are not formatted.\nexec make -s lint\n' > .git/hooks/pre-commit
+	chmod +x .git/hooks/pre-commit
+	@echo "pre-commit hook installed: make lint runs before each commit"
 
 package: ## target/image-serving-service.jar
 	$(need-jdk)
