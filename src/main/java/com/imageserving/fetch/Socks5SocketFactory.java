@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.SocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates {@link Socks5Socket}s for one proxy. OkHttp only calls {@link #createSocket()} and then
@@ -25,33 +26,37 @@ final class Socks5SocketFactory extends SocketFactory {
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    Socket socket = createSocket();
-    socket.connect(InetSocketAddress.createUnresolved(host, port));
-    return socket;
+    return connected(InetSocketAddress.createUnresolved(host, port), null);
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
       throws IOException {
-    Socket socket = createSocket();
-    socket.bind(new InetSocketAddress(localHost, localPort));
-    socket.connect(InetSocketAddress.createUnresolved(host, port));
-    return socket;
+    return connected(
+        InetSocketAddress.createUnresolved(host, port),
+        new InetSocketAddress(localHost, localPort));
   }
 
   @Override
   public Socket createSocket(InetAddress host, int port) throws IOException {
-    Socket socket = createSocket();
-    socket.connect(new InetSocketAddress(host, port));
-    return socket;
+    return connected(new InetSocketAddress(host, port), null);
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
+    return connected(
+        new InetSocketAddress(address, port), new InetSocketAddress(localAddress, localPort));
+  }
+
+  /** A SOCKS5 socket connected (through the proxy) to {@code target}, bound first if asked. */
+  private Socket connected(InetSocketAddress target, @Nullable InetSocketAddress local)
+      throws IOException {
     Socket socket = createSocket();
-    socket.bind(new InetSocketAddress(localAddress, localPort));
-    socket.connect(new InetSocketAddress(address, port));
+    if (local != null) {
+      socket.bind(local);
+    }
+    socket.connect(target);
     return socket;
   }
 }
