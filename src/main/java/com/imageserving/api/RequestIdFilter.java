@@ -1,5 +1,6 @@
 package com.imageserving.api;
 
+import com.imageserving.config.ServerSettings;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,8 +9,6 @@ import java.io.IOException;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -28,7 +27,11 @@ public class RequestIdFilter extends OncePerRequestFilter {
   public static final String MDC_KEY = "request_id";
   // Client-supplied ids end up in logs: keep them short and free of control characters.
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
-  private static final Logger access = LoggerFactory.getLogger("access");
+  private final AccessLog accessLog;
+
+  public RequestIdFilter(ServerSettings server) {
+    this.accessLog = new AccessLog(!server.debug());
+  }
 
   @Override
   protected void doFilterInternal(
@@ -42,19 +45,12 @@ public class RequestIdFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } finally {
-      double millis = (System.nanoTime() - start) / 1e6;
-      access
-          .atInfo()
-          .addKeyValue("method", request.getMethod())
-          .addKeyValue("path", request.getRequestURI())
-          .addKeyValue("status", response.getStatus())
-          .addKeyValue("duration_ms", Math.round(millis * 10) / 10.0)
-          .log(
-              "{} {} {} {}ms",
-              request.getMethod(),
-              request.getRequestURI(),
-              response.getStatus(),
-              Math.round(millis * 10) / 10.0);
+      accessLog.record(
+          request.getMethod(),
+          request.getRequestURI(),
+          response.getStatus(),
+          System.nanoTime() - start,
+          id);
       MDC.remove(MDC_KEY);
     }
   }
