@@ -1,5 +1,6 @@
 package com.imageserving.api;
 
+import com.imageserving.HostingService;
 import com.imageserving.config.ServerSettings;
 import io.micrometer.observation.ObservationPredicate;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
@@ -63,6 +64,20 @@ public class HttpConfig {
     FilterRegistrationBean<ApiKeyFilter> registration =
         new FilterRegistrationBean<>(new ApiKeyFilter(server));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    return registration;
+  }
+
+  /**
+   * After request ids, CORS, API keys and the metrics observation (which Spring Boot registers at
+   * {@code HIGHEST_PRECEDENCE + 1}), so a fast-path answer has all of them.
+   */
+  @Bean
+  FilterRegistrationBean<ServeFastPath> serveFastPath(
+      HostingService hosting, ImageResponses responses) {
+    FilterRegistrationBean<ServeFastPath> registration =
+        new FilterRegistrationBean<>(new ServeFastPath(hosting, responses));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
+    registration.addUrlPatterns("/images/*");
     return registration;
   }
 

@@ -1,7 +1,6 @@
 package com.imageserving.api;
 
 import com.imageserving.HostingService;
-import com.imageserving.config.StorageSettings;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import io.swagger.v3.oas.annotations.Operation;
@@ -10,35 +9,24 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.context.request.ServletWebRequest;
 
 /** Serving and deleting stored images. */
 @RestController
 @Tag(name = "images")
 public class ServeController {
-  // Tomcat's sendfile hand-off: the connector writes the file zero-copy after we return.
-  private static final String SENDFILE_SUPPORT = "org.apache.tomcat.sendfile.support";
-  private static final String SENDFILE_FILE = "org.apache.tomcat.sendfile.filename";
-  private static final String SENDFILE_START = "org.apache.tomcat.sendfile.start";
-  private static final String SENDFILE_END = "org.apache.tomcat.sendfile.end";
-  // Below this, one plain write is cheaper than handing the file to the poller.
-  private static final long SENDFILE_MIN_BYTES = 48 * 1024;
-
   private final HostingService hosting;
-  private final String cacheControl;
+  private final ImageResponses responses;
 
-  public ServeController(HostingService hosting, StorageSettings storage) {
+  public ServeController(HostingService hosting, ImageResponses responses) {
     this.hosting = hosting;
-    this.cacheControl = "public, max-age=" + storage.cacheMaxAge();
+    this.responses = responses;
   }
 
   @Operation(
@@ -53,44 +41,7 @@ public class ServeController {
       HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
-    StoredImage image = find(request);
-    response.setHeader(HttpHeaders.CACHE_CONTROL, cacheControl);
-    response.setHeader("X-Content-Type-Options", "nosniff");
-    response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
-    ServletWebRequest web = new ServletWebRequest(request, response);
-    if (web.checkNotModified(image.etag(), image.lastModified().toEpochMilli())) {
-      return;
-    }
-    ByteRange range = ByteRange.of(request, image);
-    if (ByteRange.UNSATISFIABLE.equals(range)) {
-      response.setStatus(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value());
-      response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + image.size());
-      response.setContentType("application/json");
-      response.getWriter().write("{\"detail\":\"Requested Range Not Satisfiable\"}");
-      return;
-    }
-    if (range.partial()) {
-      response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
-      response.setHeader(
-          HttpHeaders.CONTENT_RANGE,
-          "bytes " + range.start() + "-" + range.end() + "/" + image.size());
-    }
-    response.setContentType(image.mimeType());
-    response.setContentLengthLong(range.length());
-    if ("HEAD".equals(request.getMethod()) || range.length() == 0) {
-      return;
-    }
-    if (image.file() != null
-        && range.length() >= SENDFILE_MIN_BYTES
-        && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
-      request.setAttribute(SENDFILE_FILE, image.file().toString());
-      request.setAttribute(SENDFILE_START, range.start());
-      request.setAttribute(SENDFILE_END, range.end() + 1);
-      return;
-    }
-    try (InputStream in = hosting.open(image, range.start(), range.length())) {
-      in.transferTo(response.getOutputStream());
-    }
+    responses.write(find(request), request, response);
   }
 
   @Operation(
