@@ -120,7 +120,7 @@ def report(results_path, meta_path, out_path):
     for f in ["big", "small"]:
         label = f"{meta['files'][f]['size'] // 1000} KB ({meta['files'][f]['dims']})"
         per = {}
-        for subj in ["ours", "nginx", "ours-nolog"]:
+        for subj in ["ours", "nginx", "tomcat", "ours-nolog"]:
             rs = by(phase="get", file=f, subject=subj)
             if not rs:
                 continue
@@ -129,13 +129,21 @@ def report(results_path, meta_path, out_path):
             err = sum(r["wrk"]["non2xx"] + r["wrk"]["connect_err"] + r["wrk"]["read_err"] +
                       r["wrk"]["write_err"] + r["wrk"]["timeout_err"] for r in rs)
             per[subj] = rs
-            name = "ours, LOG_LEVEL=warning (no access log)" if subj == "ours-nolog" else subj
+            name = {"ours-nolog": "ours, LOG_LEVEL=warning (no access log)",
+                    "tomcat": "bare embedded Tomcat (bench/TomcatFloor.java)"}.get(subj, subj)
             w(f"| {label} | {name} | {fmt(rps, '', 0)} | {fmt(p99, '', 2)} | {err} |")
         # Ratios per round (same round = same machine conditions).
         rr = [a["wrk"]["requests"] / a["wrk"]["duration_us"] / (b["wrk"]["requests"] / b["wrk"]["duration_us"])
               for a, b in zip(per["ours"], per["nginx"])]
         pr = [a["wrk"]["p99_us"] / max(1, b["wrk"]["p99_us"]) for a, b in zip(per["ours"], per["nginx"])]
         ratios[f] = (stats(rr), stats(pr))
+        if per.get("tomcat"):
+            ratios[f + "-tomcat"] = (
+                stats([a["wrk"]["requests"] / a["wrk"]["duration_us"] / (b["wrk"]["requests"] / b["wrk"]["duration_us"])
+                       for a, b in zip(per["tomcat"], per["nginx"])]),
+                stats([a["wrk"]["p99_us"] / max(1, b["wrk"]["p99_us"]) for a, b in zip(per["tomcat"], per["nginx"])]),
+                stats([a["wrk"]["requests"] / a["wrk"]["duration_us"] / (b["wrk"]["requests"] / b["wrk"]["duration_us"])
+                       for a, b in zip(per["ours"], per["tomcat"])]))
         if per.get("ours-nolog"):
             ratios[f + "-nolog"] = (
                 stats([a["wrk"]["requests"] / a["wrk"]["duration_us"] / (b["wrk"]["requests"] / b["wrk"]["duration_us"])
@@ -151,7 +159,17 @@ def report(results_path, meta_path, out_path):
         if f + "-nolog" in ratios:
             r = ratios[f + "-nolog"]
             w(f"| {meta['files'][f]['size'] // 1000} KB, no access log | {fmt(r[0], '×', 2)} | {fmt(r[1], '×', 2)} |")
+        if f + "-tomcat" in ratios:
+            r = ratios[f + "-tomcat"]
+            w(f"| {meta['files'][f]['size'] // 1000} KB, bare Tomcat instead of ours | {fmt(r[0], '×', 2)} | {fmt(r[1], '×', 2)} |")
     w("")
+    if "small-tomcat" in ratios:
+        w("The bare embedded Tomcat (the server the service runs on, one servlet serving the same files")
+        w("the same way, no Spring, filters, metrics or logs, same JVM flags) is the ceiling for the service")
+        w("on this machine. Ours / bare Tomcat, requests/s: "
+          + ", ".join(f"{meta['files'][f]['size'] // 1000} KB {fmt(ratios[f + '-tomcat'][2], '×', 2)}"
+                      for f in ["big", "small"] if f + "-tomcat" in ratios) + ".")
+        w("")
     if "small-nolog" in ratios:
         w(f"Cost of the JSON access-log line: the instance without it serves "
           f"{fmt(ratios['small-nolog'][2], '×', 2)} the requests/s of the one with it (10 KB file).")

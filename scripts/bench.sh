@@ -25,6 +25,7 @@ UP_DUR=${BENCH_UP_DURATION:-8}
 PORT=${BENCH_PORT:-18461}
 NGX_PORT=$((PORT + 1))
 NOLOG_PORT=$((PORT + 2))
+FLOOR_PORT=$((PORT + 3))
 AOT=${BENCH_AOT:-1}
 OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
 # The flags users get (Dockerfile ENTRYPOINT, README); see BENCHMARKS.md for why.
@@ -72,6 +73,7 @@ mkdir -p "$UP" "$WORK/nginx/tmp" "$WORK/vt"
 : >"$RES"
 SVC_PID=""
 NOLOG_PID=""
+FLOOR_PID=""
 NGX_PID=""
 BG_PIDS=()
 WATCHDOG=""
@@ -83,6 +85,7 @@ cleanup() {
   for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   stop_service || true
   [ -n "$NOLOG_PID" ] && kill -TERM "$NOLOG_PID" 2>/dev/null && wait "$NOLOG_PID" 2>/dev/null || true
+  [ -n "$FLOOR_PID" ] && kill -TERM "$FLOOR_PID" 2>/dev/null && wait "$FLOOR_PID" 2>/dev/null || true
   if [ -n "$NGX_PID" ]; then
     kill -TERM "$NGX_PID" 2>/dev/null || true
     wait "$NGX_PID" 2>/dev/null || true
@@ -303,23 +306,41 @@ for ((i = 0; i < 3000; i++)); do
   curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$NOLOG_PORT/ready" && break
   sleep 0.02
 done
+# The embedded Tomcat the service runs on, alone (bench/TomcatFloor.java): what the server itself
+# allows on this machine, so the report can tell our own overhead from Tomcat's.
+[ -d "$WORK/app/lib" ] || "$JAVA" -Djarmode=tools -jar "$JAR" extract --destination "$WORK/app" >/dev/null
+# shellcheck disable=SC2086
+"$JAVA" $JAVA_OPTS -cp "$WORK/app/lib/*" "$ROOT/bench/TomcatFloor.java" "$FLOOR_PORT" "$UP" \
+  >>"$WORK/tomcat-floor.log" 2>&1 &
+FLOOR_PID=$!
+for ((i = 0; i < 3000; i++)); do
+  curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$FLOOR_PORT/images/bench/$SMALL_ID" && break
+  kill -0 "$FLOOR_PID" 2>/dev/null || { cat "$WORK/tomcat-floor.log" >&2; echo "bench: TomcatFloor died" >&2; exit 1; }
+  sleep 0.02
+done
+for id in "$BIG_ID" "$SMALL_ID"; do
+  curl -fsS -o "$WORK/b" "http://127.0.0.1:$NGX_PORT/images/bench/$id"
+  curl -fsS -o "$WORK/c" "http://127.0.0.1:$FLOOR_PORT/images/bench/$id"
+  cmp -s "$WORK/b" "$WORK/c" || { echo "bench: nginx and TomcatFloor serve different bytes" >&2; exit 1; }
+done
 url_of() {
   case $1 in
     ours) echo "http://127.0.0.1:$PORT" ;;
     ours-nolog) echo "http://127.0.0.1:$NOLOG_PORT" ;;
+    tomcat) echo "http://127.0.0.1:$FLOOR_PORT" ;;
     *) echo "http://127.0.0.1:$NGX_PORT" ;;
   esac
 }
 for f in big small; do
   id=$BIG_ID
   [ $f = small ] && id=$SMALL_ID
-  subjects=(ours nginx)
-  [ $f = small ] && subjects=(ours nginx ours-nolog)
+  subjects=(ours nginx tomcat)
+  [ $f = small ] && subjects=(ours nginx tomcat ours-nolog)
   for s in "${subjects[@]}"; do wrkjson -t2 -c64 -d3s "$(url_of $s)/images/bench/$id" >/dev/null; done # warm-up
   for ((r = 1; r <= ROUNDS; r++)); do
     order=("${subjects[@]}")
-    ((r % 2 == 0)) && order=(nginx ours)
-    ((r % 2 == 0)) && [ $f = small ] && order=(ours-nolog nginx ours)
+    ((r % 2 == 0)) && order=(tomcat nginx ours)
+    ((r % 2 == 0)) && [ $f = small ] && order=(ours-nolog tomcat nginx ours)
     for s in "${order[@]}"; do
       j=$(wrkjson -t2 -c64 -d"${DUR}s" --timeout 5s "$(url_of $s)/images/bench/$id")
       rec "{\"phase\":\"get\",\"file\":\"$f\",\"subject\":\"$s\",\"round\":$r,\"wrk\":$j}"
@@ -327,9 +348,10 @@ for f in big small; do
     done
   done
 done
-kill -TERM "$NOLOG_PID" 2>/dev/null || true
-wait "$NOLOG_PID" 2>/dev/null || true
+kill -TERM "$NOLOG_PID" "$FLOOR_PID" 2>/dev/null || true
+wait "$NOLOG_PID" "$FLOOR_PID" 2>/dev/null || true
 NOLOG_PID=""
+FLOOR_PID=""
 
 # ---------------------------------------------------------------- 4. uploads vs vipsthumbnail
 upload_run() { # mode conc duration namespace -> wrk JSON
