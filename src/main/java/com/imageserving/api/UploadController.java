@@ -2,6 +2,7 @@ package com.imageserving.api;
 
 import com.imageserving.HostingService;
 import com.imageserving.config.ImagingSettings;
+import com.imageserving.imaging.ImageInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -62,8 +63,11 @@ public class UploadController {
   public UploadResponse upload(@PathVariable String namespace, HttpServletRequest request)
       throws IOException, ServletException {
     String checked = PathNames.namespace(request);
-    byte[] image = imageBytes(request);
-    HostingService.Stored stored = hosting.upload(checked, image);
+    HostingService.Stored stored;
+    // Closing after the hand-over to processing does nothing; before it, it frees the body.
+    try (ImageInput image = ImageInput.copyOf(imageBytes(request))) {
+      stored = hosting.upload(checked, image);
+    }
     return new UploadResponse(
         stored.imageId(),
         baseUrl.of(request) + "/images/" + checked + "/" + stored.imageId(),
