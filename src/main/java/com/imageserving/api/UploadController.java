@@ -65,7 +65,7 @@ public class UploadController {
     String checked = PathNames.namespace(request);
     HostingService.Stored stored;
     // Closing after the hand-over to processing does nothing; before it, it frees the body.
-    try (ImageInput image = ImageInput.copyOf(imageBytes(request))) {
+    try (ImageInput image = imageInput(request)) {
       stored = hosting.upload(checked, image);
     }
     return new UploadResponse(
@@ -77,7 +77,11 @@ public class UploadController {
         stored.image().data().length);
   }
 
-  private byte[] imageBytes(HttpServletRequest request) throws IOException, ServletException {
+  /**
+   * The body's image. Raw and multipart bodies stream straight into native memory; base64 has to be
+   * decoded on the heap first, then is copied there.
+   */
+  private ImageInput imageInput(HttpServletRequest request) throws IOException, ServletException {
     String type = request.getContentType();
     String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (mediaType.isEmpty()
@@ -86,7 +90,7 @@ public class UploadController {
       String data =
           RequestBodies.requiredString(
               RequestBodies.jsonObject(RequestBodies.read(request, maxBodyBytes)), "data");
-      return decodeBase64(data);
+      return ImageInput.copyOf(decodeBase64(data));
     }
     if (mediaType.equals("multipart/form-data")) {
       Part part = request.getPart("file");
@@ -94,11 +98,12 @@ public class UploadController {
         throw ValidationError.of(List.of("body", "file"), "Field required", "missing");
       }
       try (InputStream in = part.getInputStream()) {
-        return in.readAllBytes();
+        // Tomcat has checked the part against the same limit already.
+        return RequestBodies.readImage(in, part.getSize(), maxBodyBytes);
       }
     }
     if (mediaType.startsWith("image/") || mediaType.equals("application/octet-stream")) {
-      return RequestBodies.read(request, maxBodyBytes);
+      return RequestBodies.readImage(request, maxBodyBytes);
     }
     throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
   }
