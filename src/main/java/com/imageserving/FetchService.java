@@ -5,6 +5,7 @@ import com.imageserving.config.ImagingSettings;
 import com.imageserving.fetch.FetchException;
 import com.imageserving.fetch.FetchedBody;
 import com.imageserving.fetch.ImageFetcher;
+import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.ImageRejectedException;
 import com.imageserving.imaging.ProcessedImage;
@@ -148,7 +149,7 @@ public class FetchService {
     }
     HostingService.Stored stored;
     try {
-      stored = hosting.storeFetched(namespace, bytes);
+      stored = hosting.storeFetched(namespace, ImageInput.copyOf(bytes));
     } catch (ImageRejectedException e) {
       throw notAnImage(e);
     }
@@ -157,7 +158,7 @@ public class FetchService {
 
   private ProcessedImage process(FetchedBody body) throws FetchException {
     try {
-      return processor.process(body.bytes(), imaging.maxFetchSize());
+      return processor.process(ImageInput.copyOf(body.bytes()), imaging.maxFetchSize());
     } catch (ImageRejectedException e) {
       throw notAnImage(e);
     }

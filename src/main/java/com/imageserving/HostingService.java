@@ -1,6 +1,7 @@
 package com.imageserving;
 
 import com.imageserving.config.ImagingSettings;
+import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.storage.ImageStore;
@@ -30,13 +31,13 @@ public class HostingService {
     this.metrics = metrics;
   }
 
-  /** An upload: shrunk to MAX_UPLOAD_SIZE. */
-  public Stored upload(String namespace, byte[] input) throws StorageException {
+  /** An upload: shrunk to MAX_UPLOAD_SIZE. Takes ownership of {@code input}, as processing does. */
+  public Stored upload(String namespace, ImageInput input) throws StorageException {
     return store(namespace, input, imaging.maxUploadSize());
   }
 
-  /** A fetched image: shrunk to MAX_FETCH_SIZE. */
-  public Stored storeFetched(String namespace, byte[] input) throws StorageException {
+  /** A fetched image: shrunk to MAX_FETCH_SIZE. Takes ownership of {@code input}. */
+  public Stored storeFetched(String namespace, ImageInput input) throws StorageException {
     return store(namespace, input, imaging.maxFetchSize());
   }
 
@@ -63,7 +64,7 @@ public class HostingService {
     return deleted;
   }
 
-  private Stored store(String namespace, byte[] input, int maxSize) throws StorageException {
+  private Stored store(String namespace, ImageInput input, int maxSize) throws StorageException {
     ProcessedImage image = processor.process(input, maxSize);
     String imageId = Names.newImageId();
     String extension = image.format().extension();

@@ -2,6 +2,7 @@ package com.imageserving.api;
 
 import com.imageserving.HostingService;
 import com.imageserving.config.ImagingSettings;
+import com.imageserving.imaging.ImageInput;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -62,8 +63,11 @@ public class UploadController {
   public UploadResponse upload(@PathVariable String namespace, HttpServletRequest request)
       throws IOException, ServletException {
     String checked = PathNames.namespace(request);
-    byte[] image = imageBytes(request);
-    HostingService.Stored stored = hosting.upload(checked, image);
+    HostingService.Stored stored;
+    // Closing after the hand-over to processing does nothing; before it, it frees the body.
+    try (ImageInput image = imageInput(request)) {
+      stored = hosting.upload(checked, image);
+    }
     return new UploadResponse(
         stored.imageId(),
         baseUrl.of(request) + "/images/" + checked + "/" + stored.imageId(),
@@ -73,7 +77,11 @@ public class UploadController {
         stored.image().data().length);
   }
 
-  private byte[] imageBytes(HttpServletRequest request) throws IOException, ServletException {
+  /**
+   * The body's image. Raw and multipart bodies stream straight into native memory; base64 has to be
+   * decoded on the heap first, then is copied there.
+   */
+  private ImageInput imageInput(HttpServletRequest request) throws IOException, ServletException {
     String type = request.getContentType();
     String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (mediaType.isEmpty()
@@ -82,7 +90,7 @@ public class UploadController {
       String data =
           RequestBodies.requiredString(
               RequestBodies.jsonObject(RequestBodies.read(request, maxBodyBytes)), "data");
-      return decodeBase64(data);
+      return ImageInput.copyOf(decodeBase64(data));
     }
     if (mediaType.equals("multipart/form-data")) {
       Part part = request.getPart("file");
@@ -90,11 +98,12 @@ public class UploadController {
         throw ValidationError.of(List.of("body", "file"), "Field required", "missing");
       }
       try (InputStream in = part.getInputStream()) {
-        return in.readAllBytes();
+        // Tomcat has checked the part against the same limit already.
+        return RequestBodies.readImage(in, part.getSize(), maxBodyBytes);
       }
     }
     if (mediaType.startsWith("image/") || mediaType.equals("application/octet-stream")) {
-      return RequestBodies.read(request, maxBodyBytes);
+      return RequestBodies.readImage(request, maxBodyBytes);
     }
     throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
   }

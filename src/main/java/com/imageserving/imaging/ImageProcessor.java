@@ -8,10 +8,13 @@ package com.imageserving.imaging;
 public interface ImageProcessor {
 
   /**
-   * Processes one image for storage.
+   * Processes one image for storage. Takes ownership of {@code input}: its memory is freed by the
+   * time this returns or throws, except when the calling thread is interrupted while the image is
+   * being worked on; the worker then frees it when libvips is done with it.
    *
    * @throws ImageRejectedException the bytes are not an acceptable image (415, 400 or 422)
    * @throws ProcessingOverloadedException the pool and its queue are full (503 + Retry-After)
+   * @throws IllegalStateException {@code input} was closed or handed over already
    */
-  ProcessedImage process(byte[] input, int maxSize);
+  ProcessedImage process(ImageInput input, int maxSize);
 }

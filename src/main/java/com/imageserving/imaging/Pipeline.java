@@ -3,6 +3,7 @@ package com.imageserving.imaging;
 import com.imageserving.config.OutputFormat;
 import com.imageserving.imaging.ImageRejectedException.Reason;
 import com.imageserving.imaging.vips.Loader;
+import com.imageserving.imaging.vips.NativeBytes;
 import com.imageserving.imaging.vips.Saver;
 import com.imageserving.imaging.vips.Vips;
 import com.imageserving.imaging.vips.VipsException;
@@ -42,8 +43,9 @@ final class Pipeline {
     return loaders;
   }
 
-  ProcessedImage run(byte[] input, int maxSize) {
-    Loader loader = Sniffer.sniff(input, loaders);
+  /** Reads {@code input} in place; it must stay open until this returns. */
+  ProcessedImage run(NativeBytes input, int maxSize) {
+    Loader loader = Sniffer.sniff(input.head(Sniffer.HEAD_BYTES), loaders);
     try (VipsSession session = vips.session()) {
       VipsImage image = load(session, loader, input, maxSize);
       image = orient(session, image);
@@ -64,7 +66,7 @@ final class Pipeline {
    * shrink-on-load when the image is at least twice too large (leaving Lanczos the last step, so
    * the DCT/libwebp box filter does not alias).
    */
-  private VipsImage load(VipsSession session, Loader loader, byte[] input, int maxSize) {
+  private VipsImage load(VipsSession session, Loader loader, NativeBytes input, int maxSize) {
     VipsImage header = session.load(loader, input, 1);
     long pixels = (long) header.width() * header.height();
     if (pixels > maxInputPixels) {

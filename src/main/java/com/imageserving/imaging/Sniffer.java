@@ -11,6 +11,13 @@ import org.jspecify.annotations.Nullable;
  * and picks the one loader allowed to read it.
  */
 final class Sniffer {
+  /**
+   * How many leading bytes {@link #sniff} needs: magic numbers are within the first 12, and the
+   * rest leaves room for white space before an SVG's first tag. SVG behind more white space than
+   * this is called undecodable instead of unsupported; refused either way.
+   */
+  static final int HEAD_BYTES = 1024;
+
   private static final Set<String> HEIF_BRANDS =
       Set.of(
           "heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs", "mif1", "msf1", "avif",
@@ -19,6 +26,7 @@ final class Sniffer {
   private Sniffer() {}
 
   /**
+   * @param b the input's first {@link #HEAD_BYTES} bytes (or all of it when shorter)
    * @param available the loaders this libvips has (HEIF and TIFF are optional)
    * @throws ImageRejectedException UNSUPPORTED_FORMAT for a format we recognise but do not accept,
    *     UNDECODABLE for bytes that are no image at all

@@ -2,22 +2,25 @@ package com.imageserving.imaging;
 
 import com.imageserving.config.ImagingSettings;
 import com.imageserving.imaging.ImageRejectedException.Reason;
+import com.imageserving.imaging.vips.NativeBytes;
 import com.imageserving.imaging.vips.Vips;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -77,37 +80,43 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
   }
 
   @Override
-  public ProcessedImage process(byte[] input, int maxSize) {
-    Future<ProcessedImage> result;
+  public ProcessedImage process(ImageInput input, int maxSize) {
+    // The worker logs under the caller's request id.
+    Map<String, String> context = MDC.getCopyOfContextMap();
+    NativeBytes bytes = input.handOver();
+    ProcessingJob job =
+        new ProcessingJob(
+            bytes,
+            () -> {
+              if (context != null) {
+                MDC.setContextMap(context);
+              }
+              try {
+                return timer.recordCallable(() -> pipeline.run(bytes, maxSize));
+              } finally {
+                MDC.clear();
+              }
+            });
     try {
-      // The worker logs under the caller's request id.
-      java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
-      result =
-          pool.submit(() -> {
-            if (context != null) {
-              org.slf4j.MDC.setContextMap(context);
-            }
-            try {
-              return timer.recordCallable(() -> pipeline.run(input, maxSize));
-            } finally {
-              org.slf4j.MDC.clear();
-            }
-          });
+      pool.execute(job);
     } catch (RejectedExecutionException full) {
+      job.abandon();
       overloads.increment();
       throw new ProcessingOverloadedException();
     }
     try {
-      return result.get();
+      return job.get();
     } catch (InterruptedException e) {
-      // The worker finishes the image anyway (native code cannot be interrupted); drop it.
-      result.cancel(true);
+      // A queued image is dropped and freed now; a running one is finished by the worker anyway
+      // (native code cannot be interrupted), which then frees it.
+      job.abandon();
+      job.cancel(true);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while waiting for image processing", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof ImageRejectedException rejected) {
-        java.util.Objects.requireNonNull(rejections.get(rejected.reason())).increment();
+        Objects.requireNonNull(rejections.get(rejected.reason())).increment();
         throw rejected;
       }
       if (cause instanceof RuntimeException runtime) {
@@ -120,17 +129,29 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     }
   }
 
-  /** Stops taking work, lets queued images finish for a short while, then stops the threads. */
+  /**
+   * Stops taking work, lets queued images finish for a short while, then stops the threads. Images
+   * still queued then are dropped: their inputs are freed and their callers get a cancellation
+   * instead of waiting forever.
+   */
   @Override
   public void close() {
     pool.shutdown();
     try {
       if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
-        pool.shutdownNow();
+        abandon(pool.shutdownNow());
       }
     } catch (InterruptedException e) {
-      pool.shutdownNow();
+      abandon(pool.shutdownNow());
       Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void abandon(List<Runnable> neverRun) {
+    for (Runnable work : neverRun) {
+      if (work instanceof ProcessingJob job) {
+        job.abandon();
+      }
     }
   }
 

@@ -6,7 +6,9 @@ import com.imageserving.Backend;
 import com.imageserving.TestImages;
 import com.imageserving.TestServer;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -138,6 +140,67 @@ class ImageHostingTest {
                 .build());
     assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
     assertThat(JSON.readTree(raw.body()).get("height").asInt()).isEqualTo(48);
+  }
+
+  static HttpResponse<String> uploadRaw(String namespace, String type, BodyPublisher body) {
+    return server.send(
+        server.request("/images/" + namespace).header("Content-Type", type).POST(body).build());
+  }
+
+  @Test
+  void rawBodiesOfEachKindAreStored() {
+    HttpResponse<String> png =
+        uploadRaw("raw", "image/png", BodyPublishers.ofByteArray(TestImages.png(30, 20)));
+    assertThat(png.statusCode()).as(png.body()).isEqualTo(200);
+    assertThat(JSON.readTree(png.body()).get("width").asInt()).isEqualTo(30);
+
+    HttpResponse<String> octets =
+        uploadRaw(
+            "raw", "application/octet-stream", BodyPublishers.ofByteArray(TestImages.jpeg(20, 30)));
+    assertThat(octets.statusCode()).as(octets.body()).isEqualTo(200);
+    assertThat(JSON.readTree(octets.body()).get("height").asInt()).isEqualTo(30);
+
+    // No length known up front: the JDK client sends it chunked, and the server grows its
+    // buffer block by block (the body is several times the first block).
+    byte[] big = TestImages.png(2000, 1500);
+    assertThat(big.length).isGreaterThan(4 * 64 * 1024);
+    HttpResponse<String> chunked =
+        uploadRaw(
+            "raw", "image/png", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)));
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(chunked.body());
+    assertThat(body.get("width").asInt()).isEqualTo(1200);
+    assertThat(body.get("height").asInt()).isEqualTo(900);
+    BufferedImage served =
+        TestImages.decode(get("/images/raw/" + body.get("image_id").asString()).body());
+    assertThat(served.getWidth()).isEqualTo(1200);
+  }
+
+  @Test
+  void emptyRawBodiesAreClientErrors() {
+    HttpResponse<String> empty = uploadRaw("raw", "image/jpeg", BodyPublishers.noBody());
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.body()).isEqualTo("{\"detail\":\"Data is not a recognised image\"}");
+  }
+
+  @Test
+  void aRawBodyCutShortIsAClientError() throws Exception {
+    // The client declares more than it sends, then closes its side.
+    byte[] jpeg = TestImages.jpeg(200, 200);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      var out = socket.getOutputStream();
+      out.write(
+          ("POST /images/cut HTTP/1.1\r\nHost: x\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                  + jpeg.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(jpeg, 0, jpeg.length / 2);
+      socket.shutdownOutput();
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 4");
+    }
   }
 
   @Test

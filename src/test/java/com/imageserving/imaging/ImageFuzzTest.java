@@ -65,7 +65,8 @@ class ImageFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void decodeAndEncode(byte[] input) throws Exception {
     executions.incrementAndGet();
-    Future<ProcessedImage> result = caller.submit(() -> processor.process(input, 64));
+    Future<ProcessedImage> result =
+        caller.submit(() -> processor.process(ImageInput.copyOf(input), 64));
     try {
       ProcessedImage image = result.get(PER_INPUT, TimeUnit.SECONDS);
       if (image.width() < 1 || image.height() < 1 || image.width() > 64 || image.height() > 64) {

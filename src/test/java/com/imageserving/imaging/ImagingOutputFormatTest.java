@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.config.OutputFormat;
 import com.imageserving.imaging.vips.Loader;
+import com.imageserving.imaging.vips.NativeBytes;
 import com.imageserving.imaging.vips.Saver;
 import com.imageserving.imaging.vips.Vips;
 import com.imageserving.imaging.vips.VipsImage;
@@ -24,7 +25,8 @@ class ImagingOutputFormatTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (VipsImageProcessor processor =
         new VipsImageProcessor(TestImages.settings(format, 1, 1), registry)) {
-      ProcessedImage out = processor.process(encode("png", 1600, 800, Color.MAGENTA), 400);
+      ProcessedImage out =
+          processor.process(ImageInput.copyOf(encode("png", 1600, 800, Color.MAGENTA)), 400);
       assertThat(out.format()).isEqualTo(format);
       assertThat(out.width()).isEqualTo(400);
       assertThat(out.height()).isEqualTo(200);
@@ -54,8 +56,10 @@ class ImagingOutputFormatTest {
           case WEBP -> Loader.WEBP;
           case AVIF -> Loader.HEIF;
         };
-    try (VipsSession session = Vips.load(null).session()) {
-      VipsImage image = session.load(loader, data, 1);
+    // Closed in reverse order: the session, then the bytes it read in place.
+    try (NativeBytes bytes = NativeBytes.copyOf(data);
+        VipsSession session = Vips.load(null).session()) {
+      VipsImage image = session.load(loader, bytes, 1);
       assertThat(image.format()).isEqualTo(VipsImage.UCHAR);
       assertThat(image.bands()).isEqualTo(3);
       return session.save(image, Saver.PNG, 0);

@@ -24,19 +24,27 @@ class ImagingOverloadTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     AtomicInteger done = new AtomicInteger();
     AtomicInteger overloaded = new AtomicInteger();
+    AtomicInteger overloadedAndFreed = new AtomicInteger();
+    List<ImageInput> inputs = new ArrayList<>();
     try (VipsImageProcessor processor =
             new VipsImageProcessor(TestImages.settings(OutputFormat.JPEG, 1, 1), registry);
         ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<?>> calls = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
+        ImageInput input = ImageInput.copyOf(slow);
+        inputs.add(input);
         calls.add(
             callers.submit(() -> {
               go.await();
               try {
-                processor.process(slow, 3000);
+                processor.process(input, 3000);
                 done.incrementAndGet();
               } catch (ProcessingOverloadedException e) {
+                // Refused without running: freed before the refusal reaches the caller.
+                if (input.isClosed()) {
+                  overloadedAndFreed.incrementAndGet();
+                }
                 overloaded.incrementAndGet();
               }
               return null;
@@ -51,6 +59,8 @@ class ImagingOverloadTest {
     assertThat(done.get()).isGreaterThanOrEqualTo(1);
     assertThat(overloaded.get()).isGreaterThanOrEqualTo(1);
     assertThat(done.get() + overloaded.get()).isEqualTo(8);
+    assertThat(overloadedAndFreed.get()).isEqualTo(overloaded.get());
+    assertThat(inputs).allMatch(ImageInput::isClosed);
     assertThat(registry.get("image.rejections").tag("reason", "overloaded").counter().count())
         .isEqualTo(overloaded.get());
   }

@@ -40,7 +40,8 @@ class ImagingRejectionTest {
 
   private static Reason reasonFor(byte[] input) {
     ImageRejectedException e =
-        catchThrowableOfType(ImageRejectedException.class, () -> processor.process(input, 1200));
+        catchThrowableOfType(
+            ImageRejectedException.class, () -> processor.process(ImageInput.copyOf(input), 1200));
     assertThat(e).as("refused").isNotNull();
     return e.reason();
   }

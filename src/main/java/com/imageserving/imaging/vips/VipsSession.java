@@ -18,8 +18,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The native scope of one image's work, to be used from one thread in try-with-resources. Every
- * image it returns, and the native copy of the input bytes, are released when it closes, whether
- * the work succeeded or failed. Each operation throws {@link VipsException} with libvips' message.
+ * image it returns is released when it closes, whether the work succeeded or failed. The input is
+ * read in place, not copied, so its owner frees it only after the session has closed. Each
+ * operation throws {@link VipsException} with libvips' message.
  */
 public final class VipsSession implements AutoCloseable {
   // Enum values from the libvips headers (image.h, foreign.h, resample.h)
@@ -32,8 +33,6 @@ public final class VipsSession implements AutoCloseable {
   private final Natives natives;
   private final Arena arena = Arena.ofConfined();
   private final Deque<MemorySegment> owned = new ArrayDeque<>();
-  private byte @Nullable [] inputBytes;
-  private @Nullable MemorySegment input;
 
   VipsSession(Natives natives) {
     this.natives = natives;
@@ -42,15 +41,13 @@ public final class VipsSession implements AutoCloseable {
   /**
    * Opens {@code data} with this one loader, reading only the header; pixels are decoded later, top
    * to bottom, when an image derived from it is saved. Undecodable data fails here or at save.
+   * libvips keeps reading {@code data} in place until this session closes, so it must stay open
+   * until then.
    *
    * @param shrink 1, 2, 4 or 8: decode at 1/shrink size where the loader can (JPEG, WebP)
    */
-  public VipsImage load(Loader loader, byte[] data, int shrink) {
-    if (inputBytes != data || input == null) {
-      // libvips reads the buffer lazily, so it must outlive every image; the arena does.
-      input = arena.allocateFrom(JAVA_BYTE, data);
-      inputBytes = data;
-    }
+  public VipsImage load(Loader loader, NativeBytes data, int shrink) {
+    MemorySegment input = data.segment();
     List<Option> options = new ArrayList<>();
     options.add(new Option("access", ACCESS_SEQUENTIAL));
     // Fail on truncation and decoder errors instead of returning a half-grey picture.
@@ -66,7 +63,7 @@ public final class VipsSession implements AutoCloseable {
             arena,
             loader.function(),
             List.of(ADDRESS, JAVA_LONG, ADDRESS),
-            List.of(input, (long) data.length, out),
+            List.of(input, input.byteSize(), out),
             options.toArray(Option[]::new));
     return take(result, out);
   }
