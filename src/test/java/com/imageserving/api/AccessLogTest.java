@@ -2,13 +2,21 @@ package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
@@ -53,10 +61,39 @@ class AccessLogTest {
     assertThat(node.get("duration_ms").asDouble()).isEqualTo(2.5);
   }
 
+  // Other tests in this JVM may have configured logging (LOG_LEVEL) differently.
+  private final Logger logger = (Logger) LoggerFactory.getLogger("access");
+  private @Nullable Level previousLevel;
+
+  @BeforeEach
+  void infoLevel() {
+    previousLevel = logger.getLevel();
+    logger.setLevel(Level.INFO);
+  }
+
+  @AfterEach
+  void restoreLevel() {
+    logger.setLevel(previousLevel);
+  }
+
   @Test
-  void humanReadableModeGoesThroughTheLogger(CapturedOutput output) {
-    new AccessLog(false).record("GET", "/health", 200, 1_460_000, "req-2");
-    assertThat(output.getOut()).contains("GET /health 200 1.5ms").doesNotContain("\"@timestamp\"");
+  void humanReadableModeGoesThroughTheLogger() {
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    events.start();
+    logger.addAppender(events);
+    try {
+      new AccessLog(false).record("GET", "/health", 200, 1_460_000, "req-2");
+    } finally {
+      logger.detachAppender(events);
+    }
+    assertThat(events.list)
+        .singleElement()
+        .satisfies(event -> {
+          assertThat(event.getFormattedMessage()).isEqualTo("GET /health 200 1.5ms");
+          assertThat(event.getKeyValuePairs())
+              .extracting(kv -> kv.key + "=" + kv.value)
+              .containsExactly("method=GET", "path=/health", "status=200", "duration_ms=1.5");
+        });
   }
 
   @Test
