@@ -1,6 +1,7 @@
 package com.imageserving.api;
 
 import com.imageserving.imaging.ImageInput;
+import com.imageserving.imaging.InputBudget;
 import com.imageserving.imaging.InputTooLargeException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
@@ -27,18 +28,20 @@ final class RequestBodies {
    * A raw image body, streamed into native memory without passing through a Java array (see {@link
    * ImageInput}); the same limits as {@link #read}. The caller owns the result.
    */
-  static ImageInput readImage(HttpServletRequest request, long limit) throws IOException {
+  static ImageInput readImage(HttpServletRequest request, long limit, InputBudget budget)
+      throws IOException {
     long declared = request.getContentLengthLong();
     if (declared > limit) {
       throw tooLarge(); // before the stream is even opened, as for every body
     }
-    return readImage(request.getInputStream(), declared, limit);
+    return readImage(request.getInputStream(), declared, limit, budget);
   }
 
   /** An image from a stream of {@code declared} bytes (-1: unknown), with 413 past the limit. */
-  static ImageInput readImage(InputStream in, long declared, long limit) throws IOException {
+  static ImageInput readImage(InputStream in, long declared, long limit, InputBudget budget)
+      throws IOException {
     try {
-      return ImageInput.read(in, declared, limit);
+      return ImageInput.read(in, declared, limit, budget);
     } catch (InputTooLargeException e) {
       throw tooLarge();
     }

@@ -3,6 +3,7 @@ package com.imageserving.api;
 import com.imageserving.HostingService;
 import com.imageserving.config.ImagingSettings;
 import com.imageserving.imaging.ImageInput;
+import com.imageserving.imaging.InputBudget;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -29,11 +30,14 @@ public class UploadController {
   private final HostingService hosting;
   private final BaseUrl baseUrl;
   private final long maxBodyBytes;
+  private final InputBudget budget;
 
-  public UploadController(HostingService hosting, BaseUrl baseUrl, ImagingSettings imaging) {
+  public UploadController(
+      HostingService hosting, BaseUrl baseUrl, ImagingSettings imaging, InputBudget budget) {
     this.hosting = hosting;
     this.baseUrl = baseUrl;
     this.maxBodyBytes = imaging.maxUploadBytes();
+    this.budget = budget;
   }
 
   /** The upload answer; width, height, mime_type and size are additions to the original's. */
@@ -99,11 +103,11 @@ public class UploadController {
       }
       try (InputStream in = part.getInputStream()) {
         // Tomcat has checked the part against the same limit already.
-        return RequestBodies.readImage(in, part.getSize(), maxBodyBytes);
+        return RequestBodies.readImage(in, part.getSize(), maxBodyBytes, budget);
       }
     }
     if (mediaType.startsWith("image/") || mediaType.equals("application/octet-stream")) {
-      return RequestBodies.readImage(request, maxBodyBytes);
+      return RequestBodies.readImage(request, maxBodyBytes, budget);
     }
     throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
   }

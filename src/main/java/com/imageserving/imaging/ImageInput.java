@@ -36,17 +36,29 @@ public final class ImageInput implements AutoCloseable {
    * it truncated); errors of the stream itself propagate.
    *
    * @param declaredLength the length the sender announced, or -1 when unknown (chunked)
+   * @param budget the memory all bodies in flight share; {@code expected} bytes are reserved until
+   *     the memory is freed
    * @throws InputTooLargeException the body is over its limit or its declared length
+   * @throws ProcessingOverloadedException the budget is spent (503)
    */
-  public static ImageInput read(InputStream in, long declaredLength, long limit)
+  public static ImageInput read(InputStream in, long declaredLength, long limit, InputBudget budget)
       throws IOException {
     if (declaredLength > limit) {
       throw new InputTooLargeException();
     }
     long expected = declaredLength >= 0 ? declaredLength : limit;
-    // Grown as bytes arrive rather than reserved up front: a client that declares a large body
-    // and then trickles it must not hold megabytes per connection.
-    NativeBytes bytes = NativeBytes.allocate(Math.min(expected, INITIAL_CAPACITY), expected);
+    budget.reserve(expected);
+    NativeBytes bytes;
+    try {
+      // Grown as bytes arrive rather than reserved up front: a client that declares a large body
+      // and then trickles it must not hold megabytes per connection.
+      bytes =
+          NativeBytes.allocate(
+              Math.min(expected, INITIAL_CAPACITY), expected, () -> budget.release(expected));
+    } catch (RuntimeException | Error e) {
+      budget.release(expected);
+      throw e;
+    }
     try {
       fill(bytes, in, expected);
       return new ImageInput(bytes);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.imageserving.imaging.ImageInput;
+import com.imageserving.imaging.InputBudget;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
 import java.util.Random;
@@ -13,6 +14,8 @@ import org.springframework.mock.web.MockHttpServletRequest;
 
 /** Raw image bodies stream into native memory under the same limits as every other body. */
 class RequestBodiesTest {
+  private static final InputBudget UNLIMITED = new InputBudget(Long.MAX_VALUE / 2);
+
   private static final long LIMIT = 300_000;
 
   /** A request whose declared length (-1: chunked) need not match what it sends. */
@@ -43,7 +46,7 @@ class RequestBodiesTest {
   private static void assert413(MockHttpServletRequest request) {
     ApiException e =
         catchThrowableOfType(
-            ApiException.class, () -> RequestBodies.readImage(request, LIMIT).close());
+            ApiException.class, () -> RequestBodies.readImage(request, LIMIT, UNLIMITED).close());
     assertThat(e).as("refused").isNotNull();
     assertThat(e.status()).isEqualTo(HttpStatus.CONTENT_TOO_LARGE);
     assertThat(e.getMessage()).isEqualTo("Request body too large");
@@ -52,7 +55,8 @@ class RequestBodiesTest {
   @Test
   void declaredAndChunkedBodiesWithinTheLimitAreRead() throws IOException {
     for (long declared : new long[] {200_000, -1}) {
-      try (ImageInput input = RequestBodies.readImage(request(body(200_000), declared), LIMIT)) {
+      try (ImageInput input =
+          RequestBodies.readImage(request(body(200_000), declared), LIMIT, UNLIMITED)) {
         assertThat(input.size()).isEqualTo(200_000);
       }
     }
@@ -80,7 +84,8 @@ class RequestBodiesTest {
   void anEmptyBodyIsAnEmptyInput() throws IOException {
     // The pipeline then answers 400 "Data is not a recognised image", as before.
     for (long declared : new long[] {0, -1}) {
-      try (ImageInput input = RequestBodies.readImage(request(new byte[0], declared), LIMIT)) {
+      try (ImageInput input =
+          RequestBodies.readImage(request(new byte[0], declared), LIMIT, UNLIMITED)) {
         assertThat(input.size()).isZero();
       }
     }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /** Streaming a body into native memory with the request-body rules, and who frees it. */
 class ImageInputTest {
+  private static final InputBudget UNLIMITED = new InputBudget(Long.MAX_VALUE / 2);
+
   private static final long LIMIT = 1024 * 1024;
 
   private static byte[] random(int length) {
@@ -40,9 +42,49 @@ class ImageInputTest {
   }
 
   @Test
+  void bodiesReserveTheirLengthUntilTheirMemoryIsFreed() throws IOException {
+    InputBudget budget = new InputBudget(1000);
+    ImageInput first = ImageInput.read(trickle(random(600)), 600, LIMIT, budget);
+    assertThat(budget.reserved()).isEqualTo(600);
+    // A second body that does not fit is refused before a byte of it is read.
+    InputStream untouchable = untouchable();
+    assertThatThrownBy(() -> ImageInput.read(untouchable, 600, LIMIT, budget))
+        .isInstanceOf(ProcessingOverloadedException.class);
+    assertThat(budget.reserved()).isEqualTo(600);
+    first.close();
+    assertThat(budget.reserved()).isZero();
+    first.close();
+    assertThat(budget.reserved()).isZero();
+    ImageInput second = ImageInput.read(trickle(random(600)), 600, LIMIT, budget);
+    // Handed over and freed by its new owner: the reservation goes with the memory.
+    second.handOver().close();
+    assertThat(budget.reserved()).isZero();
+  }
+
+  @Test
+  void aBodyWithoutALengthReservesTheLimitAndFailuresGiveItBack() {
+    InputBudget budget = new InputBudget(LIMIT);
+    assertThatThrownBy(() -> ImageInput.read(trickle(random(5000)), 4999, LIMIT, budget))
+        .isInstanceOf(InputTooLargeException.class);
+    assertThat(budget.reserved()).isZero();
+    InputStream broken =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("connection reset");
+          }
+        };
+    assertThatThrownBy(() -> ImageInput.read(broken, -1, LIMIT, budget))
+        .isInstanceOf(IOException.class);
+    assertThat(budget.reserved()).isZero();
+    assertThatThrownBy(() -> ImageInput.read(trickle(random(10)), -1, LIMIT + 1, budget))
+        .isInstanceOf(ProcessingOverloadedException.class);
+  }
+
+  @Test
   void declaredLengthIsReadExactly() throws IOException {
     byte[] data = random(200_000);
-    ImageInput input = ImageInput.read(trickle(data), data.length, LIMIT);
+    ImageInput input = ImageInput.read(trickle(data), data.length, LIMIT, UNLIMITED);
     assertThat(input.size()).isEqualTo(data.length);
     assertThat(contents(input)).isEqualTo(data);
   }
@@ -51,7 +93,7 @@ class ImageInputTest {
   void undeclaredLengthGrowsThroughSeveralBlocks() throws IOException {
     // 64 KB, then 128, 256, 512 KB and 1 MB: four moves, each copying what came before.
     byte[] data = random(900_000);
-    ImageInput input = ImageInput.read(trickle(data), -1, LIMIT);
+    ImageInput input = ImageInput.read(trickle(data), -1, LIMIT, UNLIMITED);
     assertThat(input.size()).isEqualTo(data.length);
     assertThat(contents(input)).isEqualTo(data);
   }
@@ -59,34 +101,38 @@ class ImageInputTest {
   @Test
   void bodiesExactlyAtTheLimitAreAccepted() throws IOException {
     byte[] data = random((int) LIMIT);
-    assertThat(ImageInput.read(trickle(data), -1, LIMIT).size()).isEqualTo(LIMIT);
-    assertThat(ImageInput.read(trickle(data), LIMIT, LIMIT).size()).isEqualTo(LIMIT);
+    assertThat(ImageInput.read(trickle(data), -1, LIMIT, UNLIMITED).size()).isEqualTo(LIMIT);
+    assertThat(ImageInput.read(trickle(data), LIMIT, LIMIT, UNLIMITED).size()).isEqualTo(LIMIT);
+  }
+
+  /** A body that must not be read. */
+  private static InputStream untouchable() {
+    return new InputStream() {
+      @Override
+      public int read() {
+        throw new AssertionError("read a body that was refused");
+      }
+    };
   }
 
   @Test
   void aDeclaredLengthOverTheLimitIsRefusedBeforeReading() {
-    InputStream untouchable =
-        new InputStream() {
-          @Override
-          public int read() {
-            throw new AssertionError("read a body refused by its declared length");
-          }
-        };
-    assertThatThrownBy(() -> ImageInput.read(untouchable, LIMIT + 1, LIMIT))
+    InputStream untouchable = untouchable();
+    assertThatThrownBy(() -> ImageInput.read(untouchable, LIMIT + 1, LIMIT, UNLIMITED))
         .isInstanceOf(InputTooLargeException.class);
   }
 
   @Test
   void anUndeclaredBodyPastTheLimitIsRefused() {
     byte[] data = random((int) LIMIT + 1);
-    assertThatThrownBy(() -> ImageInput.read(trickle(data), -1, LIMIT))
+    assertThatThrownBy(() -> ImageInput.read(trickle(data), -1, LIMIT, UNLIMITED))
         .isInstanceOf(InputTooLargeException.class);
   }
 
   @Test
   void aBodyLongerThanDeclaredIsRefused() {
     byte[] data = random(5000);
-    assertThatThrownBy(() -> ImageInput.read(trickle(data), 4999, LIMIT))
+    assertThatThrownBy(() -> ImageInput.read(trickle(data), 4999, LIMIT, UNLIMITED))
         .isInstanceOf(InputTooLargeException.class);
   }
 
@@ -94,15 +140,16 @@ class ImageInputTest {
   void aBodyShorterThanDeclaredGivesWhatArrived() throws IOException {
     // As InputStream.readNBytes did: the pipeline then refuses it as truncated (400).
     byte[] data = random(600);
-    ImageInput input = ImageInput.read(trickle(data), 1000, LIMIT);
+    ImageInput input = ImageInput.read(trickle(data), 1000, LIMIT, UNLIMITED);
     assertThat(input.size()).isEqualTo(600);
     assertThat(contents(input)).isEqualTo(data);
   }
 
   @Test
   void emptyBodiesGiveAnEmptyInput() throws IOException {
-    assertThat(ImageInput.read(InputStream.nullInputStream(), 0, LIMIT).size()).isZero();
-    assertThat(ImageInput.read(InputStream.nullInputStream(), -1, LIMIT).size()).isZero();
+    assertThat(ImageInput.read(InputStream.nullInputStream(), 0, LIMIT, UNLIMITED).size()).isZero();
+    assertThat(ImageInput.read(InputStream.nullInputStream(), -1, LIMIT, UNLIMITED).size())
+        .isZero();
   }
 
   @Test
@@ -128,7 +175,7 @@ class ImageInputTest {
             return n;
           }
         };
-    assertThatThrownBy(() -> ImageInput.read(cut, 300_000, LIMIT))
+    assertThatThrownBy(() -> ImageInput.read(cut, 300_000, LIMIT, UNLIMITED))
         .isInstanceOf(IOException.class)
         .hasMessage("connection reset");
   }

@@ -220,11 +220,15 @@ class VipsImageProcessorTest {
     // Through ImageInput.read, as raw uploads arrive, grown over several blocks.
     byte[] png = noisePng(600, 400);
     assertThat(png.length).isGreaterThan(4 * ImageInput.INITIAL_CAPACITY);
-    ImageInput input = ImageInput.read(new ByteArrayInputStream(png), -1, png.length);
+    InputBudget budget = new InputBudget(png.length);
+    ImageInput input = ImageInput.read(new ByteArrayInputStream(png), -1, png.length, budget);
+    assertThat(budget.reserved()).isEqualTo(png.length);
     ProcessedImage out = jpeg.process(input, 300);
     assertThat(out.width()).isEqualTo(300);
     assertThat(out.height()).isEqualTo(200);
     assertThat(input.isClosed()).isTrue();
+    // The worker freed the memory, and with it the reservation.
+    assertThat(budget.reserved()).isZero();
   }
 
   /** A PNG that hardly compresses: random pixels. */

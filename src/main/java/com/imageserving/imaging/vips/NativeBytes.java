@@ -19,16 +19,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class NativeBytes implements AutoCloseable {
   private final long maxCapacity;
+  private final Runnable afterClose;
   private final AtomicBoolean closed = new AtomicBoolean();
   // Replaced when growing, by the filling thread only, before the hand-over.
   private Block block;
   private long size;
 
-  private NativeBytes(long capacity, long maxCapacity) {
+  private NativeBytes(long capacity, long maxCapacity, Runnable afterClose) {
     if (capacity < 0 || capacity > maxCapacity) {
       throw new IllegalArgumentException("capacity " + capacity + " of at most " + maxCapacity);
     }
     this.maxCapacity = maxCapacity;
+    this.afterClose = afterClose;
     this.block = new Block(capacity);
   }
 
@@ -57,12 +59,17 @@ public final class NativeBytes implements AutoCloseable {
    * maxCapacity}.
    */
   public static NativeBytes allocate(long capacity, long maxCapacity) {
-    return new NativeBytes(capacity, maxCapacity);
+    return new NativeBytes(capacity, maxCapacity, () -> {});
+  }
+
+  /** As {@link #allocate(long, long)}; {@code afterClose} runs once, after the memory is freed. */
+  public static NativeBytes allocate(long capacity, long maxCapacity, Runnable afterClose) {
+    return new NativeBytes(capacity, maxCapacity, afterClose);
   }
 
   /** A native copy of {@code data}, for inputs that arrive as a Java array anyway. */
   public static NativeBytes copyOf(byte[] data) {
-    NativeBytes bytes = new NativeBytes(data.length, data.length);
+    NativeBytes bytes = new NativeBytes(data.length, data.length, () -> {});
     bytes.append(data, 0, data.length);
     return bytes;
   }
@@ -128,7 +135,11 @@ public final class NativeBytes implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      block.close();
+      try {
+        block.close();
+      } finally {
+        afterClose.run();
+      }
     }
   }
 }
