@@ -22,7 +22,7 @@ COPY --from=build /src/target/image-serving-service.jar /tmp/image-serving-servi
 # half the CPU of 'java -jar' to reach /ready.
 RUN java -Djarmode=tools -jar /tmp/image-serving-service.jar extract --destination /app \
  && rm /tmp/image-serving-service.jar \
- && UPLOADS_PATH=/tmp/aot-training java -XX:+UseSerialGC -Xmx224m \
+ && UPLOADS_PATH=/tmp/aot-training java -XX:+UseSerialGC -Xmx160m \
       -XX:AOTCacheOutput=/app/app.aot -Dspring.context.exit=onRefresh \
       -jar /app/image-serving-service.jar \
  && rm -rf /tmp/aot-training
@@ -32,7 +32,7 @@ RUN java -Djarmode=tools -jar /tmp/image-serving-service.jar extract --destinati
 ENV UPLOADS_PATH=/app/uploads \
     HOST=0.0.0.0 \
     PORT=8000 \
-    JAVA_OPTS="-XX:+UseSerialGC -Xmx224m" \
+    JAVA_OPTS="-XX:+UseSerialGC -Xmx160m" \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=131072 \
     MALLOC_TRIM_THRESHOLD_=131072

@@ -29,7 +29,7 @@ FLOOR_PORT=$((PORT + 3))
 AOT=${BENCH_AOT:-1}
 OUT=${BENCH_OUT:-$ROOT/BENCHMARKS.md}
 # The flags users get (Dockerfile ENTRYPOINT, README); see BENCHMARKS.md for why.
-DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xmx224m"
+DEFAULT_JAVA_OPTS="-XX:+UseSerialGC -Xmx160m"
 JAVA_OPTS=${BENCH_JAVA_OPTS-$DEFAULT_JAVA_OPTS}
 # glibc malloc settings for libvips's native buffers (also in the Dockerfile): fewer arenas and
 # big blocks mmapped, so memory freed after an image goes back to the system.
