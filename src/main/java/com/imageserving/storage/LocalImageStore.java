@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -158,18 +159,21 @@ public final class LocalImageStore implements ImageStore {
   }
 
   /**
-   * Creates the hidden temporary file. A concurrent namespace delete may remove the folder between
-   * creating it and creating the file; then create it again. Once the temporary file exists, the
+   * Creates the hidden temporary file. A concurrent namespace delete may remove the folder at any
+   * moment until the file exists; then create both again. Once the temporary file exists, the
    * folder cannot be removed under it (it is not empty).
    */
   private static Path createTemporary(Path dir) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      Files.createDirectories(dir);
-      Path temp =
-          dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
       try {
+        Files.createDirectories(dir);
+        Path temp =
+            dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return Files.createFile(temp);
-      } catch (NoSuchFileException e) {
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // NoSuchFile: the folder went between the two calls. FileAlreadyExists from
+        // createDirectories: it found the folder present, then gone when it checked that it is a
+        // directory (the JDK's check is not atomic).
         if (attempt >= 10) {
           throw e;
         }
