@@ -52,7 +52,7 @@ public class ServeController {
       @PathVariable String namespace, @PathVariable String imageId, HttpServletRequest request)
       throws StorageException {
     if (!hosting.delete(PathNames.namespace(request), PathNames.imageId(request))) {
-      throw new ApiException(HttpStatus.NOT_FOUND, "Image not found");
+      throw notFound();
     }
     return Map.of("deleted_count", 1);
   }
@@ -69,8 +69,18 @@ public class ServeController {
   private StoredImage find(HttpServletRequest request) throws StorageException {
     String namespace = PathNames.namespace(request);
     String imageId = PathNames.imageId(request);
-    return hosting
-        .find(namespace, imageId)
-        .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "Image not found"));
+    // ServeFastPath has asked storage already when it passes a request on with valid names.
+    Object earlier = request.getAttribute(ServeFastPath.FAILED_LOOKUP);
+    if (earlier instanceof StorageException failure) {
+      throw failure;
+    }
+    if (earlier instanceof ApiException notFound) {
+      throw notFound;
+    }
+    return hosting.find(namespace, imageId).orElseThrow(ServeController::notFound);
+  }
+
+  static ApiException notFound() {
+    return new ApiException(HttpStatus.NOT_FOUND, "Image not found");
   }
 }

@@ -19,10 +19,16 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * resolution, request attributes): on an 8 KB image that dispatch was about a third of the CPU and
  * of the garbage per request (see BENCHMARKS.md). Only the plain case is taken here, valid names
  * and an image that exists; everything else (bad names, 404, storage errors) goes on to {@link
- * ServeController}, which answers it the usual way.
+ * ServeController}, which answers it the usual way (from the lookup made here, when there was one).
  */
 final class ServeFastPath extends HttpFilter {
   static final String PATTERN = "/images/{namespace}/{imageId}";
+
+  /**
+   * Request attribute: why a lookup made here found no image (the 404, or the storage failure), so
+   * that the controller answers it without asking storage a second time.
+   */
+  static final String FAILED_LOOKUP = ServeFastPath.class.getName() + ".failedLookup";
 
   private final HostingService hosting;
   private final ImageResponses responses;
@@ -62,9 +68,13 @@ final class ServeFastPath extends HttpFilter {
       return Optional.empty();
     }
     try {
-      return hosting.find(segments[2], segments[3]);
+      Optional<StoredImage> image = hosting.find(segments[2], segments[3]);
+      if (image.isEmpty()) {
+        request.setAttribute(FAILED_LOOKUP, ServeController.notFound());
+      }
+      return image;
     } catch (StorageException e) {
-      // The controller tries again and answers the failure the usual way (503 or 500).
+      request.setAttribute(FAILED_LOOKUP, e);
       return Optional.empty();
     }
   }

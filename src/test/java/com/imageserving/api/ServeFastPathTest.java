@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.http.HttpStatus;
 import org.springframework.mock.web.MockFilterChain;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -89,6 +90,24 @@ class ServeFastPathTest {
     MockHttpServletResponse notModified = new MockHttpServletResponse();
     run(conditional, notModified);
     assertThat(notModified.getStatus()).isEqualTo(304);
+  }
+
+  @Test
+  void aMissIsHandedOnWithItsAnswerSoStorageIsAskedOnce() throws Exception {
+    MockFilterChain missing =
+        run(
+            new MockHttpServletRequest(
+                "GET", "/images/ns/0123456789abcdef0123456789abcdef-BBBBBBBBBBB"),
+            new MockHttpServletResponse());
+    assertThat(missing.getRequest()).isNotNull();
+    assertThat(missing.getRequest().getAttribute(ServeFastPath.FAILED_LOOKUP))
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.status()).isEqualTo(HttpStatus.NOT_FOUND));
+    // Names the fast path does not accept are never looked up here.
+    MockFilterChain invalid =
+        run(new MockHttpServletRequest("GET", "/images/n%73/" + ID), new MockHttpServletResponse());
+    assertThat(invalid.getRequest()).isNotNull();
+    assertThat(invalid.getRequest().getAttribute(ServeFastPath.FAILED_LOOKUP)).isNull();
   }
 
   @Test
