@@ -52,17 +52,21 @@ class ProcessingJobTest {
     assertThat(input.isClosed()).isTrue();
   }
 
+  /** A job whose work only records that it ran. */
+  private static ProcessingJob recording(NativeBytes input, AtomicBoolean ran) {
+    return new ProcessingJob(
+        input,
+        () -> {
+          ran.set(true);
+          return RESULT;
+        });
+  }
+
   @Test
   void abandoningAJobThatHasNotStartedFreesAtOnceAndItNeverRuns() {
     NativeBytes input = input();
     AtomicBoolean ran = new AtomicBoolean();
-    ProcessingJob job =
-        new ProcessingJob(
-            input,
-            () -> {
-              ran.set(true);
-              return RESULT;
-            });
+    ProcessingJob job = recording(input, ran);
     job.abandon();
     assertThat(input.isClosed()).isTrue();
     assertThatThrownBy(job::get).isInstanceOf(CancellationException.class);
@@ -74,13 +78,7 @@ class ProcessingJobTest {
   void aJobCancelledInTheQueueIsFreedWhenAWorkerReachesIt() {
     NativeBytes input = input();
     AtomicBoolean ran = new AtomicBoolean();
-    ProcessingJob job =
-        new ProcessingJob(
-            input,
-            () -> {
-              ran.set(true);
-              return RESULT;
-            });
+    ProcessingJob job = recording(input, ran);
     job.cancel(true);
     job.run();
     assertThat(ran).isFalse();
