@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.TestImages;
 import com.imageserving.TestServer;
+import com.imageserving.imaging.InputBudget;
 import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -64,6 +65,14 @@ class UploadBudgetTest {
         socket.getOutputStream().flush();
         stalled.add(socket);
       }
+      // Both stalled bodies hold their reservation before the probe: otherwise a probe could slip
+      // in between and the second stalled body would be the one refused.
+      InputBudget budget = server.context().getBean(InputBudget.class);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (budget.reserved() < 200_000 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(budget.reserved()).isEqualTo(200_000);
       HttpResponse<String> refused = awaitStatus(png, 503);
       assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(refused.body()).contains("\"detail\"");
