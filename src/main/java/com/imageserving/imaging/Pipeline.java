@@ -173,9 +173,10 @@ final class Pipeline {
     return flat.format() == VipsImage.UCHAR ? flat : session.castUchar(flat);
   }
 
-  /** Encodes with all metadata stripped. */
+  /** Encodes with all metadata stripped, checked in the container for WebP (see WebpMetadata). */
   private byte[] encode(VipsSession session, VipsImage image) {
-    return session.save(image, saverFor(format), quality);
+    byte[] data = session.save(image, saverFor(format), quality);
+    return format == OutputFormat.WEBP ? WebpMetadata.strip(data) : data;
   }
 
   static Saver saverFor(OutputFormat format) {
