@@ -19,14 +19,54 @@ public final class UrlGuard {
     this.allowPrivateNetworks = allowPrivateNetworks;
   }
 
-  /** Parses and checks a URL given by a client. */
+  /**
+   * Parses and checks a URL given by a client. The text must be a URL with a host as the client
+   * wrote it: OkHttp parses the way browsers do and would repair {@code http:///x}, {@code
+   * http:\\x} or {@code http:x} into a URL with the host {@code x}, so the text is first held to
+   * RFC 3986's {@code scheme://authority} form, so that what is checked and what is fetched can
+   * never differ.
+   */
   public HttpUrl check(String url) throws FetchException {
-    HttpUrl parsed = HttpUrl.parse(url.strip());
+    String text = url.strip();
+    if (!hasAuthority(text)) {
+      throw invalid();
+    }
+    HttpUrl parsed = HttpUrl.parse(text);
     if (parsed == null) {
       throw invalid();
     }
     check(parsed);
     return parsed;
+  }
+
+  /**
+   * Whether the text is {@code scheme://host...} with a non-empty host, and nothing a browser-style
+   * parser would silently drop or reinterpret: whitespace, control characters, backslashes.
+   */
+  static boolean hasAuthority(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c <= ' ' || c == 0x7f || c == '\\') {
+        return false;
+      }
+    }
+    int colon = text.indexOf(':');
+    if (colon <= 0 || !text.startsWith("//", colon + 1)) {
+      return false;
+    }
+    int start = colon + 3;
+    int end = start;
+    while (end < text.length() && "/?#".indexOf(text.charAt(end)) < 0) {
+      end++;
+    }
+    String authority = text.substring(start, end);
+    String hostAndPort = authority.substring(authority.lastIndexOf('@') + 1);
+    String host =
+        hostAndPort.startsWith("[")
+            ? hostAndPort
+            : hostAndPort.substring(
+                0, hostAndPort.indexOf(':') < 0 ? hostAndPort.length() : hostAndPort.indexOf(':'));
+    return !host.isEmpty();
   }
 
   /** Checks an already parsed URL, such as a redirect target. */

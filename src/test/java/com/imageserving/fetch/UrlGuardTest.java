@@ -114,6 +114,28 @@ class UrlGuardTest {
         "http://",
         "not a url",
         "",
+        // no host as the client wrote it, though a browser-style parser would find one
+        "http:///no-host",
+        "https:///x",
+        "http:////x",
+        "http://///x/a.png",
+        "HTTP:///x",
+        "http:/x",
+        "http:x/a.png",
+        "http:\\\\x/a.png",
+        "http:/\\x/a.png",
+        "http:\\/x/a.png",
+        "http://\\x/a.png",
+        "http://@/x",
+        "http://user:pass@/x",
+        "http://:80/x",
+        "http://?x",
+        "http://#x",
+        // characters a browser-style parser drops or reads as a separator
+        "http://exa mple.com/",
+        "http://example.com\t/a.png",
+        "http://exa\nmple.com/",
+        "http://example.com\\@evil.example/",
       })
   void refusesLiteral(String url) {
     assertThatThrownBy(() -> guard.check(url))
@@ -140,6 +162,10 @@ class UrlGuardTest {
         "http://100.128.0.1/",
         "http://172.32.0.1/",
         "http://192.169.0.1/",
+        "http://user:pass@example.com:8080/a.png",
+        "https://example.com?x=1",
+        "https://example.com#top",
+        "http://example.com",
       })
   void acceptsPublic(String url) {
     assertThatCode(() -> guard.check(url)).doesNotThrowAnyException();
