@@ -1,5 +1,6 @@
 package com.imageserving.api;
 
+import com.imageserving.storage.Names;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +31,10 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     }
     HttpStatus known = HttpStatus.resolve(status);
     String reason = known != null ? known.getReasonPhrase() : "Error";
+    if (status == 400) {
+      String detail = invalidName(request.getCoyoteRequest().requestURI().toString());
+      reason = detail != null ? detail : reason;
+    }
     try {
       response.setContentType("application/json");
       response.setCharacterEncoding("UTF-8");
@@ -41,5 +46,24 @@ public final class JsonErrorReportValve extends ErrorReportValve {
     } catch (IOException | IllegalStateException e) {
       // the client is gone or the response is already on its way: nothing more to say
     }
+  }
+
+  /**
+   * The contract's text for a name Tomcat refused by itself (an encoded {@code /}, {@code \}, NUL,
+   * bad percent-encoding or UTF-8) in {@code /images/{namespace}[/{image_id}]}, read from the raw
+   * path as PathNames reads it; null when the names are not the problem.
+   */
+  static @Nullable String invalidName(String rawPath) {
+    String[] segments = rawPath.split("/", -1);
+    if (segments.length < 3 || segments.length > 4 || !segments[1].equals("images")) {
+      return null;
+    }
+    if (!Names.validNamespace(segments[2])) {
+      return "Invalid namespace";
+    }
+    if (segments.length == 4 && !Names.validImageId(segments[3])) {
+      return "Invalid image_id";
+    }
+    return null;
   }
 }
