@@ -6,12 +6,14 @@ import com.imageserving.imaging.ProcessingOverloadedException;
 import com.imageserving.storage.ImageStore.StorageException;
 import java.util.List;
 import org.apache.catalina.connector.ClientAbortException;
+import org.apache.coyote.BadRequestException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -32,7 +34,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ValidationError.class)
   ResponseEntity<ErrorBody> validation(ValidationError e) {
-    return ResponseEntity.status(e.status()).body(new ErrorBody(e.items()));
+    return json(e.status()).body(new ErrorBody(e.items()));
   }
 
   @ExceptionHandler(ApiException.class)
@@ -40,7 +42,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     if (e.status() == HttpStatus.CONTENT_TOO_LARGE) {
       return tooLarge(detail(e));
     }
-    return ResponseEntity.status(e.status()).body(new ErrorBody(detail(e)));
+    return json(e.status()).body(new ErrorBody(detail(e)));
   }
 
   /**
@@ -50,9 +52,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   static ResponseEntity<byte[]> tooLarge(String detail) {
     byte[] body =
         ("{\"detail\":\"" + detail + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return ResponseEntity.status(HttpStatus.CONTENT_TOO_LARGE)
+    return json(HttpStatus.CONTENT_TOO_LARGE)
         .header(HttpHeaders.CONNECTION, "close")
-        .contentType(org.springframework.http.MediaType.APPLICATION_JSON)
         .contentLength(body.length)
         .body(body);
   }
@@ -65,12 +66,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           case UNDECODABLE -> HttpStatus.BAD_REQUEST;
           case TOO_MANY_PIXELS -> HttpStatus.UNPROCESSABLE_CONTENT;
         };
-    return ResponseEntity.status(status).body(new ErrorBody(detail(e)));
+    return json(status).body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(ProcessingOverloadedException.class)
   ResponseEntity<ErrorBody> overloaded(ProcessingOverloadedException e) {
-    return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+    return json(HttpStatus.SERVICE_UNAVAILABLE)
         .header(HttpHeaders.RETRY_AFTER, "1")
         .body(new ErrorBody(detail(e)));
   }
@@ -78,10 +79,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(FetchException.class)
   ResponseEntity<ErrorBody> fetch(FetchException e) {
     return switch (e.kind()) {
-      case INVALID_URL -> ResponseEntity.badRequest().body(new ErrorBody("Invalid url"));
-      case UNKNOWN_POOL -> ResponseEntity.badRequest().body(new ErrorBody(detail(e)));
-      case FAILED, TOO_LARGE ->
-          ResponseEntity.status(HttpStatus.BAD_GATEWAY).body(new ErrorBody(detail(e)));
+      case INVALID_URL -> json(HttpStatus.BAD_REQUEST).body(new ErrorBody("Invalid url"));
+      case UNKNOWN_POOL -> json(HttpStatus.BAD_REQUEST).body(new ErrorBody(detail(e)));
+      case FAILED, TOO_LARGE -> json(HttpStatus.BAD_GATEWAY).body(new ErrorBody(detail(e)));
     };
   }
 
@@ -89,18 +89,18 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   ResponseEntity<ErrorBody> storage(StorageException e) {
     if (e.unavailable()) {
       log.warn("storage unavailable: {}", e.getMessage());
-      return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+      return json(HttpStatus.SERVICE_UNAVAILABLE)
           .header(HttpHeaders.RETRY_AFTER, "5")
           .body(new ErrorBody("Storage unavailable"));
     }
     log.error("storage failure", e);
-    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR).body(new ErrorBody(detail(e)));
+    return json(HttpStatus.INTERNAL_SERVER_ERROR).body(new ErrorBody(detail(e)));
   }
 
   /** A body that claims to be multipart but is not (no boundary, truncated parts): 400, not 500. */
   @ExceptionHandler(MultipartException.class)
   ResponseEntity<ErrorBody> multipart(MultipartException e) {
-    return ResponseEntity.badRequest().body(new ErrorBody("Invalid multipart body"));
+    return json(HttpStatus.BAD_REQUEST).body(new ErrorBody("Invalid multipart body"));
   }
 
   /**
@@ -111,14 +111,32 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ClientAbortException.class)
   ResponseEntity<ErrorBody> clientAborted(ClientAbortException e) {
     log.debug("client closed the connection mid-request: {}", e.getMessage());
-    return ResponseEntity.badRequest().body(new ErrorBody("Incomplete request body"));
+    return json(HttpStatus.BAD_REQUEST).body(new ErrorBody("Incomplete request body"));
+  }
+
+  /**
+   * A body that breaks HTTP's framing (a malformed chunk header, a bad chunk size): the client's
+   * mistake, found by Tomcat while we read. A quiet log line, not an ERROR with a stack trace.
+   */
+  @ExceptionHandler(BadRequestException.class)
+  ResponseEntity<ErrorBody> malformedBody(BadRequestException e) {
+    log.debug("malformed request body: {}", e.getMessage());
+    return json(HttpStatus.BAD_REQUEST).body(new ErrorBody("Malformed request body"));
   }
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ErrorBody> unexpected(Exception e) {
     log.error("unexpected error", e);
-    return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-        .body(new ErrorBody("Internal Server Error"));
+    return json(HttpStatus.INTERNAL_SERVER_ERROR).body(new ErrorBody("Internal Server Error"));
+  }
+
+  /**
+   * An error answer is JSON whatever the request's {@code Accept} says: a content type set here
+   * makes Spring skip content negotiation, which would otherwise turn a 404 asked for as XML into a
+   * 406 without a body (and log the failed handler as an error).
+   */
+  static ResponseEntity.BodyBuilder json(HttpStatusCode status) {
+    return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON);
   }
 
   /** Our exceptions always carry a client-safe message; a missing one gets the reason phrase. */
@@ -135,7 +153,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       WebRequest request) {
     ValidationError error =
         ValidationError.of(List.of("body"), "JSON decode error", "json_invalid");
-    return ResponseEntity.status(error.status()).body(new ErrorBody(error.items()));
+    return json(error.status()).body(new ErrorBody(error.items()));
   }
 
   @Override
@@ -162,7 +180,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     if (statusCode.is5xxServerError()) {
       log.error("request failed", ex);
     }
-    headers.remove(HttpHeaders.CONTENT_TYPE);
-    return ResponseEntity.status(statusCode).headers(headers).body(new ErrorBody(reason));
+    // Spring hands some of these (e.g. for an unknown route) read-only headers: copy, then drop
+    // the content type they may carry, which the JSON body replaces.
+    HttpHeaders answer = new HttpHeaders();
+    answer.putAll(headers);
+    answer.remove(HttpHeaders.CONTENT_TYPE);
+    return ResponseEntity.status(statusCode)
+        .headers(answer)
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(new ErrorBody(reason));
   }
 }

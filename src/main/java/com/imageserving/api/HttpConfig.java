@@ -15,10 +15,13 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import org.springframework.web.servlet.config.annotation.ContentNegotiationConfigurer;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** Cross-cutting HTTP plumbing: CORS, API keys, and which requests are measured. */
 // Springdoc reads security schemes from beans: documented here, on a configuration bean.
@@ -90,6 +93,21 @@ public class HttpConfig {
             host.setErrorReportValveClass(JsonErrorReportValve.class.getName());
           }
         });
+  }
+
+  /**
+   * The API speaks JSON only, as the original did, whatever a client's {@code Accept} header says:
+   * negotiating on it only turned answers into bodiless 406s (a 404 asked for as XML was answered
+   * 406 and logged as a server error). The metrics endpoint negotiates its own formats.
+   */
+  @Bean
+  WebMvcConfigurer jsonWhateverTheAcceptHeader() {
+    return new WebMvcConfigurer() {
+      @Override
+      public void configureContentNegotiation(ContentNegotiationConfigurer configurer) {
+        configurer.ignoreAcceptHeader(true).defaultContentType(MediaType.APPLICATION_JSON);
+      }
+    };
   }
 
   /** Probes and scrapes would drown the request metrics; leave them out. */

@@ -33,11 +33,11 @@ public class ServeController {
       summary = "Serve a stored image",
       description = "ETag/Last-Modified validators (304), HEAD, and single byte ranges (206/416).")
   @RequestMapping(
-      value = "/images/{namespace}/{imageId}",
+      value = "/images/{namespace}/{image_id}",
       method = {RequestMethod.GET, RequestMethod.HEAD})
   public void serve(
       @PathVariable String namespace,
-      @PathVariable String imageId,
+      @PathVariable("image_id") String imageId,
       HttpServletRequest request,
       HttpServletResponse response)
       throws IOException {
@@ -47,9 +47,11 @@ public class ServeController {
   @Operation(
       security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
       summary = "Delete one image")
-  @DeleteMapping("/images/{namespace}/{imageId}")
+  @DeleteMapping("/images/{namespace}/{image_id}")
   public Map<String, Integer> deleteOne(
-      @PathVariable String namespace, @PathVariable String imageId, HttpServletRequest request)
+      @PathVariable String namespace,
+      @PathVariable("image_id") String imageId,
+      HttpServletRequest request)
       throws StorageException {
     if (!hosting.delete(PathNames.namespace(request), PathNames.imageId(request))) {
       throw notFound();

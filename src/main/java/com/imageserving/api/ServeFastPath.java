@@ -22,7 +22,7 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * ServeController}, which answers it the usual way (from the lookup made here, when there was one).
  */
 final class ServeFastPath extends HttpFilter {
-  static final String PATTERN = "/images/{namespace}/{imageId}";
+  static final String PATTERN = "/images/{namespace}/{image_id}";
 
   /**
    * Request attribute: why a lookup made here found no image (the 404, or the storage failure), so
@@ -53,7 +53,7 @@ final class ServeFastPath extends HttpFilter {
     responses.write(image.get(), request, response);
   }
 
-  /** The image of a GET or HEAD of /images/{namespace}/{imageId} with valid names, if stored. */
+  /** The image of a GET or HEAD of /images/{namespace}/{image_id} with valid names, if stored. */
   private Optional<StoredImage> find(HttpServletRequest request) {
     String method = request.getMethod();
     if (!"GET".equals(method) && !"HEAD".equals(method)) {

@@ -225,7 +225,7 @@ class AuthTest {
     var paths = JSON.readTree(openapi.body()).get("paths");
     assertThat(paths.get("/images/{namespace}").get("post").has("security")).isTrue();
     assertThat(paths.get("/images/fetch").get("post").has("security")).isTrue();
-    assertThat(paths.get("/images/{namespace}/{imageId}").get("get").has("security")).isFalse();
+    assertThat(paths.get("/images/{namespace}/{image_id}").get("get").has("security")).isFalse();
   }
 
   @Test
