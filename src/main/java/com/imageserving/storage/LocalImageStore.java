@@ -10,6 +10,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +26,11 @@ import org.slf4j.LoggerFactory;
  * Images on the local disk at {@code {root}/images/{namespace}/{image_id}.{ext}}, the original's
  * layout. Writes go to a hidden temporary file in the same folder, are forced to disk and renamed
  * into place, so readers and crashes only ever see whole files.
+ *
+ * <p>Symbolic links inside the tree are never followed: a namespace folder or an image file that is
+ * a link counts as absent for reads and deletes, and an upload into a linked namespace fails, so
+ * nothing outside the tree is ever read, written or deleted through one. (The images folder itself
+ * may be a link, e.g. to a mounted volume: that is the operator's choice.)
  */
 public final class LocalImageStore implements ImageStore {
   private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
@@ -68,6 +74,9 @@ public final class LocalImageStore implements ImageStore {
   @Override
   public Optional<StoredImage> find(String namespace, String imageId) throws StorageException {
     Path dir = namespaceDir(namespace);
+    if (!isRealDirectory(dir)) {
+      return Optional.empty();
+    }
     for (String extension : MediaTypes.EXTENSIONS) {
       Path file = dir.resolve(imageId + "." + extension);
       try {
@@ -83,9 +92,14 @@ public final class LocalImageStore implements ImageStore {
 
   @Override
   public InputStream open(StoredImage image, long offset, long length) throws StorageException {
-    Path file = namespaceDir(image.namespace()).resolve(image.imageId() + "." + image.extension());
+    Path dir = namespaceDir(image.namespace());
+    Path file = dir.resolve(image.imageId() + "." + image.extension());
     try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+      if (!isRealDirectory(dir)) {
+        throw new NoSuchFileException(file.toString());
+      }
+      FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       channel.position(offset);
       return new BoundedInputStream(Channels.newInputStream(channel), length);
     } catch (IOException e) {
@@ -115,6 +129,9 @@ public final class LocalImageStore implements ImageStore {
   @Override
   public int deleteNamespace(String namespace) throws StorageException {
     Path dir = namespaceDir(namespace);
+    if (!isRealDirectory(dir)) {
+      return 0; // absent, or a link: nothing of ours to delete
+    }
     int deleted = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
@@ -167,6 +184,10 @@ public final class LocalImageStore implements ImageStore {
     for (int attempt = 0; ; attempt++) {
       try {
         Files.createDirectories(dir);
+        if (Files.isSymbolicLink(dir)) {
+          log.warn("namespace folder {} is a symbolic link: nothing is written through it", dir);
+          throw new IOException("namespace folder is a symbolic link: " + dir);
+        }
         Path temp =
             dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return Files.createFile(temp);
@@ -198,6 +219,11 @@ public final class LocalImageStore implements ImageStore {
     }
   }
 
+  /** A directory itself, not a link to one. */
+  private static boolean isRealDirectory(Path dir) {
+    return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+  }
+
   private static StoredImage describe(String namespace, String imageId, String extension, Path file)
       throws IOException {
     return describe(namespace, imageId, extension, file, file);
@@ -207,7 +233,12 @@ public final class LocalImageStore implements ImageStore {
   private static StoredImage describe(
       String namespace, String imageId, String extension, Path source, Path file)
       throws IOException {
-    BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class);
+    BasicFileAttributes attributes =
+        Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attributes.isRegularFile()) {
+      // A link, folder or device under an image's name is not an image of ours.
+      throw new NoSuchFileException(source.toString());
+    }
     String mime = MediaTypes.forExtension(extension);
     long modifiedMillis = attributes.lastModifiedTime().toMillis();
     String etag =
@@ -229,7 +260,7 @@ public final class LocalImageStore implements ImageStore {
     return dot > 0
         && !name.startsWith(".")
         && MediaTypes.forExtension(name.substring(dot + 1)) != null
-        && Files.isRegularFile(file);
+        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Temporary files are never valid images: those left by a crash are removed at start-up. */
