@@ -65,6 +65,7 @@ public record Settings(
                   default -> null;
                 },
             "local, s3");
+    String s3Prefix = env.string("S3_PREFIX", "images").replaceAll("^/+|/+$", "");
     S3Settings s3 =
         new S3Settings(
             env.optional("S3_BUCKET"),
@@ -72,7 +73,8 @@ public record Settings(
             env.optional("S3_ENDPOINT_URL"),
             env.optional("S3_ACCESS_KEY"),
             env.optional("S3_SECRET_KEY"),
-            env.string("S3_PREFIX", "images").replaceAll("^/+|/+$", ""),
+            s3Prefix,
+            variantsPrefix(env, s3Prefix),
             env.optional("S3_PROXY"));
     if (backend == StorageSettings.Backend.S3 && s3.bucket() == null) {
       throw new ConfigException("S3_BUCKET", "required when STORAGE_BACKEND=s3");
@@ -189,6 +191,27 @@ public record Settings(
               default -> null;
             },
         "trace, debug, info, warning, error, critical");
+  }
+
+  /**
+   * S3_VARIANTS_PREFIX: not empty, and apart from S3_PREFIX (neither inside the other), or deleting
+   * a namespace would reach into the variants, or variants would be listed among the images.
+   */
+  private static String variantsPrefix(Env env, String imagesPrefix) {
+    String value =
+        env.string("S3_VARIANTS_PREFIX", S3Settings.DEFAULT_VARIANTS_PREFIX)
+            .replaceAll("^/+|/+$", "");
+    if (value.isEmpty()) {
+      throw new ConfigException("S3_VARIANTS_PREFIX", "must not be empty");
+    }
+    if (!imagesPrefix.isEmpty()
+        && (value.equals(imagesPrefix)
+            || value.startsWith(imagesPrefix + "/")
+            || imagesPrefix.startsWith(value + "/"))) {
+      throw new ConfigException(
+          "S3_VARIANTS_PREFIX", "must be apart from S3_PREFIX (" + imagesPrefix + ")");
+    }
+    return value;
   }
 
   private static @Nullable String baseUrl(Env env) {
