@@ -14,9 +14,26 @@ import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Variants under non-default settings: signing, format negotiation, limits, presets. */
+@ExtendWith(OutputCaptureExtension.class)
 class VariantsSettingsHttpTest {
+  private static final String UNSIGNED_WARNING = "URL_SIGNING_KEY is not set";
+
+  @Test
+  void withoutAKeyStartUpWarnsOnce(CapturedOutput output) {
+    try (TestServer server = TestServer.start(Map.of())) {
+      assertThat(output.getOut().split(UNSIGNED_WARNING, -1)).hasSize(2);
+    }
+    int before = output.getOut().split(UNSIGNED_WARNING, -1).length;
+    try (TestServer server =
+        TestServer.start(Map.of("URL_SIGNING_KEY", DOC_KEY, "URL_SIGNING_SALT", DOC_SALT))) {
+      assertThat(output.getOut().split(UNSIGNED_WARNING, -1)).hasSize(before);
+    }
+  }
 
   @Test
   void withAKeyEveryVariantUrlMustBeSigned() {
