@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make install: a JDK >= 25, libvips >= 8.14, and the Maven dependencies.
+# make install: a JDK >= 25, libvips >= 8.14, the Maven dependencies, and the npm packages the
+# variant compatibility tests run (imgproxy's Node URL builder, in src/test/node).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,6 +31,15 @@ elif command -v apt-get >/dev/null 2>&1; then
 else
   echo "libvips >= 8.14 is missing: install it with your package manager (libvips42 / vips)." >&2
   exit 1
+fi
+
+# The tests build variant URLs with imgproxy's own Node client (ImgproxyNodeClientTest).
+if command -v npm >/dev/null 2>&1; then
+  echo "Installing the npm packages of the tests (src/test/node)..."
+  (cd src/test/node && npm ci --no-audit --no-fund --loglevel=error)
+else
+  echo "Warning: Node.js and npm are missing. The service does not need them, but make test does" >&2
+  echo "(Debian/Ubuntu: apt-get install nodejs npm; macOS: brew install node; then make install)." >&2
 fi
 
 echo "Fetching Maven dependencies..."

@@ -52,6 +52,7 @@ public class Application {
       generic.registerBean(com.imageserving.config.StorageSettings.class, settings::storage);
       generic.registerBean(com.imageserving.config.ImagingSettings.class, settings::imaging);
       generic.registerBean(com.imageserving.config.FetchSettings.class, settings::fetch);
+      generic.registerBean(com.imageserving.config.VariantSettings.class, settings::variants);
     });
     return app;
   }

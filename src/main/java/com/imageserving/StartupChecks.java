@@ -8,6 +8,7 @@ import com.imageserving.fetch.ProxyPools;
 import com.imageserving.imaging.vips.Saver;
 import com.imageserving.imaging.vips.Vips;
 import com.imageserving.imaging.vips.VipsUnavailableException;
+import com.imageserving.variants.Presets;
 
 /** Checks that must pass before Spring starts; each failure is one line (a ConfigException). */
 final class StartupChecks {
@@ -16,6 +17,22 @@ final class StartupChecks {
   static void run(Settings settings) {
     checkVips(settings.imaging());
     ProxyPools.validate(settings.fetch());
+    Presets.of(settings.variants().presets());
+    if (settings.variants().autoAvif()) {
+      checkAvif(settings.imaging(), "AUTO_AVIF");
+    }
+  }
+
+  /** AVIF answers need libvips' heifsave, as an AVIF OUTPUT_FORMAT does. */
+  static void checkAvif(ImagingSettings imaging, String variable) {
+    Vips vips = Vips.load(imaging.vipsLibrary());
+    if (!vips.hasOperation(Saver.AVIF.nickname())) {
+      throw new ConfigException(
+          variable,
+          "avif needs libvips built with libheif (heifsave), which libvips "
+              + vips.version()
+              + " here lacks");
+    }
   }
 
   /** libvips must load, be recent enough, and be able to write the configured output format. */

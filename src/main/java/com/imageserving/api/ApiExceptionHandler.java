@@ -4,6 +4,7 @@ import com.imageserving.fetch.FetchException;
 import com.imageserving.imaging.ImageRejectedException;
 import com.imageserving.imaging.ProcessingOverloadedException;
 import com.imageserving.storage.ImageStore.StorageException;
+import com.imageserving.variants.VariantException;
 import java.util.List;
 import org.apache.catalina.connector.ClientAbortException;
 import org.apache.coyote.BadRequestException;
@@ -56,6 +57,11 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         .header(HttpHeaders.CONNECTION, "close")
         .contentLength(body.length)
         .body(body);
+  }
+
+  @ExceptionHandler(VariantException.class)
+  ResponseEntity<ErrorBody> variant(VariantException e) {
+    return ResponseEntity.status(e.status()).body(new ErrorBody(detail(e)));
   }
 
   @ExceptionHandler(ImageRejectedException.class)

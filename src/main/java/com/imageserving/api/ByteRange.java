@@ -19,14 +19,18 @@ record ByteRange(long start, long end, boolean partial) {
   }
 
   static ByteRange of(HttpServletRequest request, StoredImage image) {
-    long size = image.size();
+    return of(request, image.size(), image.etag());
+  }
+
+  /** The range of a representation of {@code size} bytes whose strong validator is {@code etag}. */
+  static ByteRange of(HttpServletRequest request, long size, String etag) {
     ByteRange whole = new ByteRange(0, size - 1, false);
     String header = request.getHeader(HttpHeaders.RANGE);
     if (header == null || !"GET".equals(request.getMethod())) {
       return whole;
     }
     String ifRange = request.getHeader(HttpHeaders.IF_RANGE);
-    if (ifRange != null && !ifRange.equals(image.etag())) {
+    if (ifRange != null && !ifRange.equals(etag)) {
       return whole;
     }
     Matcher m = SINGLE.matcher(header.strip());

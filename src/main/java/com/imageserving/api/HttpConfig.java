@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import io.swagger.v3.oas.annotations.security.SecuritySchemes;
 import java.util.Set;
 import org.apache.catalina.core.StandardHost;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -82,6 +83,20 @@ public class HttpConfig {
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
     registration.addUrlPatterns("/images/*");
     return registration;
+  }
+
+  /**
+   * Percent-encoded slashes reach the application instead of being refused by Tomcat: a variant's
+   * plain source is a URL, percent-encoded into one path segment (imgproxy's form). Tomcat cannot
+   * do this for one path only; it is safe for the rest because {@code %2F} is passed through
+   * undecoded (never turned into a path separator), and image paths are read raw and allow-listed
+   * by {@link PathNames}, which refuses any percent-encoding in a name.
+   */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashesPassThrough() {
+    return factory ->
+        factory.addConnectorCustomizers(connector ->
+            connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
   }
 
   /** Tomcat's own error pages (before Spring sees a request) as JSON, like every other error. */

@@ -4,10 +4,15 @@ import com.imageserving.HostingService;
 import com.imageserving.config.StorageSettings;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.variants.Variant;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -16,7 +21,7 @@ import org.springframework.web.context.request.ServletWebRequest;
 /**
  * Writes a found image as the answer to a GET or HEAD: validators (304), single byte ranges
  * (206/416), and the bytes, zero-copy through Tomcat's sendfile for local files from 48 KB. Used by
- * both {@link ServeController} and the {@link ServeFastPath}.
+ * {@link ServeController}, the {@link ServeFastPath} and, for variants, {@link VariantController}.
  */
 @Component
 class ImageResponses {
@@ -38,17 +43,76 @@ class ImageResponses {
 
   void write(StoredImage image, HttpServletRequest request, HttpServletResponse response)
       throws IOException, StorageException {
+    write(
+        image.mimeType(),
+        image.size(),
+        image.etag(),
+        image.lastModified(),
+        image.file(),
+        (offset, length) -> hosting.open(image, offset, length),
+        request,
+        response);
+  }
+
+  /**
+   * A variant: the bytes just rendered, or a kept one from storage (zero-copy like an original);
+   * with {@code Vary: Accept} when Accept chose its format.
+   */
+  void write(Variant variant, HttpServletRequest request, HttpServletResponse response)
+      throws IOException, StorageException {
+    if (variant.varyAccept()) {
+      response.addHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT);
+    }
+    StoredImage kept = variant.kept();
+    byte[] data = variant.data();
+    Body body;
+    Path file = null;
+    if (data != null) {
+      body = (offset, length) -> new ByteArrayInputStream(data, (int) offset, (int) length);
+    } else if (kept != null) {
+      body = (offset, length) -> hosting.open(kept, offset, length);
+      file = kept.file();
+    } else {
+      throw new IllegalStateException("a variant has its bytes or is kept");
+    }
+    write(
+        variant.mimeType(),
+        variant.size(),
+        variant.etag(),
+        variant.lastModified(),
+        file,
+        body,
+        request,
+        response);
+  }
+
+  /** Opens the bytes of what is being sent, from {@code offset}, {@code length} bytes long. */
+  @FunctionalInterface
+  private interface Body {
+    InputStream open(long offset, long length) throws StorageException;
+  }
+
+  private void write(
+      String mimeType,
+      long size,
+      String etag,
+      Instant lastModified,
+      @Nullable Path file,
+      Body body,
+      HttpServletRequest request,
+      HttpServletResponse response)
+      throws IOException, StorageException {
     response.setHeader(HttpHeaders.CACHE_CONTROL, cacheControl);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
     ServletWebRequest web = new ServletWebRequest(request, response);
-    if (web.checkNotModified(image.etag(), image.lastModified().toEpochMilli())) {
+    if (web.checkNotModified(etag, lastModified.toEpochMilli())) {
       return;
     }
-    ByteRange range = ByteRange.of(request, image);
+    ByteRange range = ByteRange.of(request, size, etag);
     if (ByteRange.UNSATISFIABLE.equals(range)) {
       response.setStatus(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE.value());
-      response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + image.size());
+      response.setHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + size);
       response.setContentType("application/json");
       response.getWriter().write("{\"detail\":\"Requested Range Not Satisfiable\"}");
       return;
@@ -56,23 +120,22 @@ class ImageResponses {
     if (range.partial()) {
       response.setStatus(HttpStatus.PARTIAL_CONTENT.value());
       response.setHeader(
-          HttpHeaders.CONTENT_RANGE,
-          "bytes " + range.start() + "-" + range.end() + "/" + image.size());
+          HttpHeaders.CONTENT_RANGE, "bytes " + range.start() + "-" + range.end() + "/" + size);
     }
-    response.setContentType(image.mimeType());
+    response.setContentType(mimeType);
     response.setContentLengthLong(range.length());
     if ("HEAD".equals(request.getMethod()) || range.length() == 0) {
       return;
     }
-    if (image.file() != null
+    if (file != null
         && range.length() >= SENDFILE_MIN_BYTES
         && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORT))) {
-      request.setAttribute(SENDFILE_FILE, image.file().toString());
+      request.setAttribute(SENDFILE_FILE, file.toString());
       request.setAttribute(SENDFILE_START, range.start());
       request.setAttribute(SENDFILE_END, range.end() + 1);
       return;
     }
-    try (InputStream in = hosting.open(image, range.start(), range.length())) {
+    try (InputStream in = body.open(range.start(), range.length())) {
       if (range.length() <= SENDFILE_MIN_BYTES) {
         // One exactly-sized read and one write: transferTo's 16 KB buffer was a third of the
         // garbage of a small GET, and garbage is what sets the collector's pace.

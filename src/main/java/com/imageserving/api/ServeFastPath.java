@@ -4,6 +4,7 @@ import com.imageserving.HostingService;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.storage.Names;
+import com.imageserving.variants.VariantUrls;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -17,9 +18,10 @@ import org.springframework.web.filter.ServerHttpObservationFilter;
  * Serves GET and HEAD of a stored image straight from the filter chain, after request ids, CORS,
  * API keys and the metrics observation, without Spring MVC's dispatch (handler lookup, argument
  * resolution, request attributes): on an 8 KB image that dispatch was about a third of the CPU and
- * of the garbage per request (see BENCHMARKS.md). Only the plain case is taken here, valid names
- * and an image that exists; everything else (bad names, 404, storage errors) goes on to {@link
- * ServeController}, which answers it the usual way (from the lookup made here, when there was one).
+ * of the garbage per request (see BENCHMARKS.md). Only the plain case is taken here, valid names,
+ * no variant options in the query, and an image that exists; everything else (bad names, 404,
+ * storage errors) goes on to {@link ServeController}, which answers it the usual way (from the
+ * lookup made here, when there was one).
  */
 final class ServeFastPath extends HttpFilter {
   static final String PATTERN = "/images/{namespace}/{image_id}";
@@ -57,6 +59,10 @@ final class ServeFastPath extends HttpFilter {
   private Optional<StoredImage> find(HttpServletRequest request) {
     String method = request.getMethod();
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
+      return Optional.empty();
+    }
+    // A query with variant options asks for a variant: that is the controller's.
+    if (VariantUrls.hasOptions(request.getQueryString())) {
       return Optional.empty();
     }
     // Raw path, as PathNames reads it: /images/{namespace}/{imageId} and nothing more.

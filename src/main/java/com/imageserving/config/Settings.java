@@ -17,7 +17,11 @@ import tools.jackson.databind.JsonNode;
  * Names and defaults are those of API.md §7.
  */
 public record Settings(
-    ServerSettings server, StorageSettings storage, ImagingSettings imaging, FetchSettings fetch) {
+    ServerSettings server,
+    StorageSettings storage,
+    ImagingSettings imaging,
+    FetchSettings fetch,
+    VariantSettings variants) {
 
   /** The process environment over the working directory's {@code .env} file. */
   public static Settings fromEnvironment() {
@@ -61,6 +65,7 @@ public record Settings(
                   default -> null;
                 },
             "local, s3");
+    String s3Prefix = env.string("S3_PREFIX", "images").replaceAll("^/+|/+$", "");
     S3Settings s3 =
         new S3Settings(
             env.optional("S3_BUCKET"),
@@ -68,7 +73,8 @@ public record Settings(
             env.optional("S3_ENDPOINT_URL"),
             env.optional("S3_ACCESS_KEY"),
             env.optional("S3_SECRET_KEY"),
-            env.string("S3_PREFIX", "images").replaceAll("^/+|/+$", ""),
+            s3Prefix,
+            variantsPrefix(env, s3Prefix),
             env.optional("S3_PROXY"));
     if (backend == StorageSettings.Backend.S3 && s3.bucket() == null) {
       throw new ConfigException("S3_BUCKET", "required when STORAGE_BACKEND=s3");
@@ -122,7 +128,55 @@ public record Settings(
             env.integer("PROXY_CONCURRENCY", 5, 1, 1000),
             env.integer("PROXY_MAX_URLS", 100, 1, 100_000));
 
-    return new Settings(server, storage, imaging, fetch);
+    VariantSettings variants =
+        new VariantSettings(
+            signingKeys(env),
+            env.integer("URL_SIGNATURE_SIZE", 32, 1, 32),
+            env.jsonObject(
+                "PRESETS",
+                n -> n.isString() ? n.asString() : null,
+                "of preset name to options in the path syntax"),
+            env.bool("ONLY_PRESETS", false),
+            env.bool("AUTO_WEBP", false),
+            env.bool("AUTO_AVIF", false),
+            env.integer("MAX_RESULT_DIMENSION", 4096, 1, 100_000),
+            env.integer("MAX_VARIANTS_PER_IMAGE", 24, 0, 1_000_000),
+            env.bool("VARIANT_CACHE", true));
+
+    return new Settings(server, storage, imaging, fetch, variants);
+  }
+
+  /**
+   * URL_SIGNING_KEY and URL_SIGNING_SALT: hex, as imgproxy's; several comma-separated values pair
+   * up by position, for key rotation. Both or neither.
+   */
+  private static List<VariantSettings.SigningKey> signingKeys(Env env) {
+    List<String> keys = hexList(env, "URL_SIGNING_KEY");
+    List<String> salts = hexList(env, "URL_SIGNING_SALT");
+    if (keys.isEmpty() && !salts.isEmpty()) {
+      throw new ConfigException("URL_SIGNING_KEY", "required when URL_SIGNING_SALT is set");
+    }
+    if (keys.size() != salts.size()) {
+      throw new ConfigException(
+          "URL_SIGNING_SALT",
+          "expected one salt per key (" + keys.size() + " keys, " + salts.size() + " salts)");
+    }
+    List<VariantSettings.SigningKey> pairs = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      pairs.add(new VariantSettings.SigningKey(keys.get(i), salts.get(i)));
+    }
+    return List.copyOf(pairs);
+  }
+
+  private static List<String> hexList(Env env, String name) {
+    List<String> values = env.stringList(name, List.of(), true);
+    for (String value : values) {
+      if (!value.matches("(?:[0-9A-Fa-f]{2})+")) {
+        throw new ConfigException(
+            name, "expected hex-encoded bytes (comma-separated for rotation)");
+      }
+    }
+    return values;
   }
 
   private static String logLevel(Env env) {
@@ -137,6 +191,27 @@ public record Settings(
               default -> null;
             },
         "trace, debug, info, warning, error, critical");
+  }
+
+  /**
+   * S3_VARIANTS_PREFIX: not empty, and apart from S3_PREFIX (neither inside the other), or deleting
+   * a namespace would reach into the variants, or variants would be listed among the images.
+   */
+  private static String variantsPrefix(Env env, String imagesPrefix) {
+    String value =
+        env.string("S3_VARIANTS_PREFIX", S3Settings.DEFAULT_VARIANTS_PREFIX)
+            .replaceAll("^/+|/+$", "");
+    if (value.isEmpty()) {
+      throw new ConfigException("S3_VARIANTS_PREFIX", "must not be empty");
+    }
+    if (!imagesPrefix.isEmpty()
+        && (value.equals(imagesPrefix)
+            || value.startsWith(imagesPrefix + "/")
+            || imagesPrefix.startsWith(value + "/"))) {
+      throw new ConfigException(
+          "S3_VARIANTS_PREFIX", "must be apart from S3_PREFIX (" + imagesPrefix + ")");
+    }
+    return value;
   }
 
   private static @Nullable String baseUrl(Env env) {

@@ -1,9 +1,10 @@
 package com.imageserving.imaging;
 
 /**
- * The image pipeline: decode untrusted bytes, normalise, shrink so the longer side is at most
- * {@code maxSize}, re-encode as the configured output format. Work runs on a bounded pool of
- * platform threads; the caller blocks until it is done.
+ * The image pipeline: decode untrusted bytes, normalise, resize and crop, re-encode. Uploads shrink
+ * so the longer side is at most {@code maxSize} and use the configured output format; variant
+ * renders follow a {@link RenderSpec}. Both run on the same bounded pool of platform threads; the
+ * caller blocks until the work is done.
  */
 public interface ImageProcessor {
 
@@ -17,4 +18,12 @@ public interface ImageProcessor {
    * @throws IllegalStateException {@code input} was closed or handed over already
    */
   ProcessedImage process(ImageInput input, int maxSize);
+
+  /**
+   * Renders one variant of an image (in practice a stored one) as {@code spec} says, with the same
+   * ownership of {@code input}, the same pool and the same exceptions as {@link #process}. {@code
+   * ImageRejectedException} with {@code TOO_MANY_PIXELS} also means the resize would make more
+   * pixels than a decode may have (an extreme aspect ratio filled and enlarged).
+   */
+  ProcessedImage render(ImageInput input, RenderSpec spec);
 }

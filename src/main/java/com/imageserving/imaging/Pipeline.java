@@ -2,6 +2,7 @@ package com.imageserving.imaging;
 
 import com.imageserving.config.OutputFormat;
 import com.imageserving.imaging.ImageRejectedException.Reason;
+import com.imageserving.imaging.Layout.Region;
 import com.imageserving.imaging.vips.Loader;
 import com.imageserving.imaging.vips.NativeBytes;
 import com.imageserving.imaging.vips.Saver;
@@ -11,24 +12,24 @@ import com.imageserving.imaging.vips.VipsImage;
 import com.imageserving.imaging.vips.VipsSession;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The steps from untrusted bytes to the output image, each a small method, run in order: sniff,
- * load (checking the pixel count from the header first), orient, sRGB, resize, flatten, encode.
- * Runs on the calling thread; {@link VipsImageProcessor} gives it a worker thread.
+ * load (checking the pixel count from the header first, shrinking on load when the result is small
+ * enough), orient, sRGB, crop, resize, crop to the result, blur, sharpen, flatten, encode. Uploads
+ * and variant renders are the same run with different {@link Job}s; steps a job does not ask for do
+ * nothing. Runs on the calling thread; {@link VipsImageProcessor} gives it a worker thread.
  */
 final class Pipeline {
   private final Vips vips;
   private final Set<Loader> loaders;
   private final long maxInputPixels;
-  private final OutputFormat format;
-  private final int quality;
 
-  Pipeline(Vips vips, long maxInputPixels, OutputFormat format, int quality) {
+  Pipeline(Vips vips, long maxInputPixels) {
     this.vips = vips;
     this.maxInputPixels = maxInputPixels;
-    this.format = format;
-    this.quality = quality;
     Set<Loader> found = EnumSet.noneOf(Loader.class);
     for (Loader loader : Loader.values()) {
       if (vips.hasOperation(loader.nickname())) {
@@ -43,17 +44,103 @@ final class Pipeline {
     return loaders;
   }
 
+  /** How the size of a run's result is decided. */
+  interface Sizing {
+    /** The layout for an oriented source of {@code width × height}, before anything is decoded. */
+    Layout plan(int width, int height);
+
+    /**
+     * The layout for the loaded, oriented image, which shrink-on-load may have made smaller than
+     * the source.
+     */
+    Layout plan(int sourceWidth, int sourceHeight, int loadedWidth, int loadedHeight);
+
+    /**
+     * How many times smaller than the oriented source the result is on its less reduced axis:
+     * shrink-on-load may take half of that.
+     */
+    default double reduction(int width, int height) {
+      return plan(width, height).reduction(width, height);
+    }
+  }
+
+  /** Uploads: the longer side at most {@code maxSize}, as measured on the image as loaded. */
+  record FitWithin(int maxSize) implements Sizing {
+    @Override
+    public Layout plan(int width, int height) {
+      return Layout.fitWithin(width, height, maxSize);
+    }
+
+    @Override
+    public Layout plan(int sourceWidth, int sourceHeight, int loadedWidth, int loadedHeight) {
+      // Measured after shrink-on-load, as uploads always were: their sizes stay exactly the same.
+      return Layout.fitWithin(loadedWidth, loadedHeight, maxSize);
+    }
+
+    @Override
+    public double reduction(int width, int height) {
+      // The longer side's factor, as uploads always measured it (the shorter side's rounding
+      // down can only make its own factor larger).
+      return (double) Math.max(width, height) / maxSize;
+    }
+  }
+
+  /** Variants: imgproxy's geometry, measured on the source whatever the loader could shrink. */
+  record Render(RenderSpec spec) implements Sizing {
+    @Override
+    public Layout plan(int width, int height) {
+      return Layout.of(spec, width, height);
+    }
+
+    @Override
+    public Layout plan(int sourceWidth, int sourceHeight, int loadedWidth, int loadedHeight) {
+      return Layout.of(spec, sourceWidth, sourceHeight)
+          .onLoaded(sourceWidth, sourceHeight, loadedWidth, loadedHeight);
+    }
+  }
+
+  /** One run: its sizing, filters and encoding. */
+  record Job(
+      Sizing sizing,
+      OutputFormat format,
+      int quality,
+      double blur,
+      double sharpen,
+      Rgb background) {
+
+    static Job upload(int maxSize, OutputFormat format, int quality) {
+      return new Job(new FitWithin(maxSize), format, quality, 0, 0, Rgb.WHITE);
+    }
+
+    static Job render(RenderSpec spec) {
+      return new Job(
+          new Render(spec),
+          spec.format(),
+          spec.quality(),
+          spec.blur(),
+          spec.sharpen(),
+          spec.background());
+    }
+  }
+
   /** Reads {@code input} in place; it must stay open until this returns. */
-  ProcessedImage run(NativeBytes input, int maxSize) {
+  ProcessedImage run(NativeBytes input, Job job) {
     Loader loader = Sniffer.sniff(input.head(Sniffer.HEAD_BYTES), loaders);
     try (VipsSession session = vips.session()) {
-      VipsImage image = load(session, loader, input, maxSize);
-      image = orient(session, image);
+      Loaded loaded = load(session, loader, input, job.sizing());
+      VipsImage image = orient(session, loaded.image());
       image = toSrgb(session, image);
-      image = resize(session, image, maxSize);
-      image = flatten(session, image);
-      byte[] data = encode(session, image);
-      return new ProcessedImage(data, format, image.width(), image.height());
+      Layout layout =
+          job.sizing().plan(loaded.width(), loaded.height(), image.width(), image.height());
+      checkScaledPixels(layout);
+      image = crop(session, image, layout.crop());
+      image = resize(session, image, layout.scaledWidth(), layout.scaledHeight());
+      image = crop(session, image, layout.resultCrop());
+      image = blur(session, image, job.blur());
+      image = sharpen(session, image, job.sharpen());
+      image = flatten(session, image, job.format(), job.background());
+      byte[] data = encode(session, image, job.format(), job.quality());
+      return new ProcessedImage(data, job.format(), image.width(), image.height());
     } catch (VipsException e) {
       // Pixels are decoded lazily, so a corrupt body can fail in any step up to encoding.
       throw new ImageRejectedException(
@@ -61,12 +148,15 @@ final class Pipeline {
     }
   }
 
+  /** The image as first loaded, and the source's oriented size before any shrink-on-load. */
+  private record Loaded(VipsImage image, int width, int height) {}
+
   /**
    * Reads the header alone, refuses pixel bombs before any pixel is decoded, then reopens with
-   * shrink-on-load when the image is at least twice too large (leaving Lanczos the last step, so
-   * the DCT/libwebp box filter does not alias).
+   * shrink-on-load when the result is at least twice smaller than the source (leaving Lanczos the
+   * last step, so the DCT/libwebp box filter does not alias).
    */
-  private VipsImage load(VipsSession session, Loader loader, NativeBytes input, int maxSize) {
+  private Loaded load(VipsSession session, Loader loader, NativeBytes input, Sizing sizing) {
     VipsImage header = session.load(loader, input, 1);
     long pixels = (long) header.width() * header.height();
     if (pixels > maxInputPixels) {
@@ -79,20 +169,23 @@ final class Pipeline {
               + " pixels, over the limit of "
               + maxInputPixels);
     }
-    int shrink =
-        shrinkOnLoad(
-            Math.max(header.width(), header.height()),
-            Math.min(header.width(), header.height()),
-            maxSize);
+    // Orientations 5 to 8 turn the image a quarter: the layout is planned on the upright size.
+    boolean quarterTurn = header.orientation() >= 5 && header.orientation() <= 8;
+    int width = quarterTurn ? header.height() : header.width();
+    int height = quarterTurn ? header.width() : header.height();
+    int shrink = shrinkOnLoad(sizing.reduction(width, height), Math.min(width, height));
     if (shrink == 1 || !loader.shrinksOnLoad()) {
-      return header;
+      return new Loaded(header, width, height);
     }
-    return session.load(loader, input, shrink);
+    return new Loaded(session.load(loader, input, shrink), width, height);
   }
 
-  static int shrinkOnLoad(int longer, int shorter, int maxSize) {
-    double factor = (double) longer / maxSize;
-    int shrink = factor >= 16 ? 8 : factor >= 8 ? 4 : factor >= 4 ? 2 : 1;
+  /**
+   * The loader's shrink for a resize that reduces by {@code reduction}: at most half of it, so
+   * Lanczos always does the last factor of two or more.
+   */
+  static int shrinkOnLoad(double reduction, int shorter) {
+    int shrink = reduction >= 16 ? 8 : reduction >= 8 ? 4 : reduction >= 4 ? 2 : 1;
     // Never shrink the shorter side below one pixel: libvips 8.14's JPEG loader then builds a
     // zero-height image and aborts the whole process on an assertion (found by the fuzzer: a
     // 6344×2 JPEG); a strip like that gains nothing from shrink-on-load anyway.
@@ -100,6 +193,24 @@ final class Pipeline {
       shrink /= 2;
     }
     return shrink;
+  }
+
+  /**
+   * A render whose resize would make more pixels than a decode may have (e.g. fill-enlarging a
+   * 10000×1 strip into a square) is refused rather than given the memory.
+   */
+  private void checkScaledPixels(Layout layout) {
+    long pixels = (long) layout.scaledWidth() * layout.scaledHeight();
+    if (pixels > maxInputPixels) {
+      throw new ImageRejectedException(
+          Reason.TOO_MANY_PIXELS,
+          "The resize would make "
+              + layout.scaledWidth()
+              + "×"
+              + layout.scaledHeight()
+              + " pixels, over the limit of "
+              + maxInputPixels);
+    }
   }
 
   /**
@@ -124,6 +235,10 @@ final class Pipeline {
     } else if (image.interpretation() == VipsImage.CMYK) {
       image = session.iccToSrgb(image, "cmyk");
     }
+    return srgbUchar(session, image);
+  }
+
+  private static VipsImage srgbUchar(VipsSession session, VipsImage image) {
     if (image.interpretation() != VipsImage.SRGB) {
       image = session.colourspace(image, VipsImage.SRGB);
     }
@@ -134,29 +249,32 @@ final class Pipeline {
   }
 
   /**
-   * Scales down so the longer side is {@code maxSize}, never up. The target is computed from the
-   * current size (after shrink-on-load and rotation) with the shorter side rounded down; the two
-   * axes get separate factors so both land exactly on it. Alpha is premultiplied so that
-   * transparent pixels' colour does not bleed into the edges.
+   * Keeps one area: a fixed one, or the most interesting one by libvips' attention strategy, which
+   * reads the image several times and so needs it decoded in memory.
    */
-  private static VipsImage resize(VipsSession session, VipsImage image, int maxSize) {
-    int width = image.width();
-    int height = image.height();
-    int longer = Math.max(width, height);
-    if (longer <= maxSize) {
+  private static VipsImage crop(VipsSession session, VipsImage image, @Nullable Region region) {
+    if (region == null || (region.width() >= image.width() && region.height() >= image.height())) {
       return image;
     }
-    int targetWidth;
-    int targetHeight;
-    if (width >= height) {
-      targetWidth = maxSize;
-      targetHeight = Math.max(1, (int) ((long) height * maxSize / width));
-    } else {
-      targetHeight = maxSize;
-      targetWidth = Math.max(1, (int) ((long) width * maxSize / height));
+    int width = Math.min(region.width(), image.width());
+    int height = Math.min(region.height(), image.height());
+    if (region.smart()) {
+      return session.smartcrop(session.copyMemory(image), width, height);
     }
-    double hscale = (double) targetWidth / width;
-    double vscale = (double) targetHeight / height;
+    return session.extractArea(image, region.left(), region.top(), width, height);
+  }
+
+  /**
+   * Resamples (Lanczos3) to exactly {@code width × height}: the two axes get separate factors so
+   * both land on their integer target. Alpha is premultiplied so that transparent pixels' colour
+   * does not bleed into the edges.
+   */
+  private static VipsImage resize(VipsSession session, VipsImage image, int width, int height) {
+    if (image.width() == width && image.height() == height) {
+      return image;
+    }
+    double hscale = (double) width / image.width();
+    double vscale = (double) height / image.height();
     if (!image.hasAlpha()) {
       return session.resize(image, hscale, vscale);
     }
@@ -164,19 +282,47 @@ final class Pipeline {
     return session.castUchar(session.unpremultiply(resized));
   }
 
-  /** Transparent areas become white when the output format has no alpha channel. */
-  private VipsImage flatten(VipsSession session, VipsImage image) {
+  /** Gaussian blur; alpha premultiplied for the same reason as when resizing. */
+  private static VipsImage blur(VipsSession session, VipsImage image, double sigma) {
+    if (sigma <= 0) {
+      return image;
+    }
+    return withPremultipliedAlpha(session, image, in -> session.gaussblur(in, sigma));
+  }
+
+  /** libvips' sharpen (an unsharp mask on lightness). */
+  private static VipsImage sharpen(VipsSession session, VipsImage image, double sigma) {
+    if (sigma <= 0) {
+      return image;
+    }
+    return withPremultipliedAlpha(session, image, in -> session.sharpen(in, sigma));
+  }
+
+  private static VipsImage withPremultipliedAlpha(
+      VipsSession session, VipsImage image, UnaryOperator<VipsImage> filter) {
+    if (!image.hasAlpha()) {
+      return srgbUchar(session, filter.apply(image));
+    }
+    // Back to 8 bits between the steps, as imgproxy does: the filters keep their integer paths.
+    VipsImage premultiplied = session.castUchar(session.premultiply(image));
+    VipsImage filtered = srgbUchar(session, filter.apply(premultiplied));
+    return session.castUchar(session.unpremultiply(filtered));
+  }
+
+  /** Transparent areas become {@code background} when the output format has no alpha channel. */
+  private static VipsImage flatten(
+      VipsSession session, VipsImage image, OutputFormat format, Rgb background) {
     if (format.hasAlpha() || !image.hasAlpha()) {
       return image;
     }
-    VipsImage flat = session.flatten(image, 255, 255, 255);
+    VipsImage flat = session.flatten(image, background.r(), background.g(), background.b());
     return flat.format() == VipsImage.UCHAR ? flat : session.castUchar(flat);
   }
 
-  /** Encodes with all metadata stripped, checked in the container for WebP (see WebpMetadata). */
-  private byte[] encode(VipsSession session, VipsImage image) {
-    byte[] data = session.save(image, saverFor(format), quality);
-    return format == OutputFormat.WEBP ? WebpMetadata.strip(data) : data;
+  /** Encodes with all metadata stripped. */
+  private static byte[] encode(
+      VipsSession session, VipsImage image, OutputFormat format, int quality) {
+    return session.save(image, saverFor(format), quality);
   }
 
   static Saver saverFor(OutputFormat format) {
@@ -188,7 +334,7 @@ final class Pipeline {
     };
   }
 
-  private static String firstLine(@org.jspecify.annotations.Nullable String message) {
+  private static String firstLine(@Nullable String message) {
     if (message == null) {
       return "unknown error";
     }

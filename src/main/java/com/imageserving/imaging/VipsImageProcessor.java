@@ -1,7 +1,9 @@
 package com.imageserving.imaging;
 
 import com.imageserving.config.ImagingSettings;
+import com.imageserving.config.OutputFormat;
 import com.imageserving.imaging.ImageRejectedException.Reason;
+import com.imageserving.imaging.Pipeline.Job;
 import com.imageserving.imaging.vips.NativeBytes;
 import com.imageserving.imaging.vips.Vips;
 import io.micrometer.core.instrument.Counter;
@@ -32,6 +34,8 @@ import org.springframework.stereotype.Component;
 @Component
 public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
   private final Pipeline pipeline;
+  private final OutputFormat outputFormat;
+  private final int outputQuality;
   private final ThreadPoolExecutor pool;
   private final Timer timer;
   private final Map<Reason, Counter> rejections = new EnumMap<>(Reason.class);
@@ -43,9 +47,9 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     // libvips parallelises inside each operation too; keep workers × its threads near the cores.
     int cores = Runtime.getRuntime().availableProcessors();
     vips.setConcurrency(Math.max(1, cores / workers));
-    this.pipeline =
-        new Pipeline(
-            vips, settings.maxInputPixels(), settings.outputFormat(), settings.outputQuality());
+    this.pipeline = new Pipeline(vips, settings.maxInputPixels());
+    this.outputFormat = settings.outputFormat();
+    this.outputQuality = settings.outputQuality();
     BlockingQueue<Runnable> queue =
         settings.processingQueue() > 0
             ? new ArrayBlockingQueue<>(settings.processingQueue())
@@ -81,6 +85,26 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
 
   @Override
   public ProcessedImage process(ImageInput input, int maxSize) {
+    Job job = Job.upload(maxSize, outputFormat, outputQuality);
+    return submit(input, bytes -> timer.recordCallable(() -> pipeline.run(bytes, job)));
+  }
+
+  @Override
+  public ProcessedImage render(ImageInput input, RenderSpec spec) {
+    Job job = Job.render(spec);
+    return submit(input, bytes -> pipeline.run(bytes, job));
+  }
+
+  /** One piece of pipeline work on the input's bytes, run on a worker. */
+  private interface Work {
+    ProcessedImage run(NativeBytes bytes) throws Exception;
+  }
+
+  /**
+   * Runs {@code work} on the pool and waits for it, owning {@code input} from now on (see {@link
+   * ProcessingJob}); refuses at once when the pool and its queue are full.
+   */
+  private ProcessedImage submit(ImageInput input, Work work) {
     // The worker logs under the caller's request id.
     Map<String, String> context = MDC.getCopyOfContextMap();
     NativeBytes bytes = input.handOver();
@@ -92,7 +116,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
                 MDC.setContextMap(context);
               }
               try {
-                return timer.recordCallable(() -> pipeline.run(bytes, maxSize));
+                return work.run(bytes);
               } finally {
                 MDC.clear();
               }

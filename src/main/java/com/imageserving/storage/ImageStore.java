@@ -10,6 +10,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where images live: the local disk or an S3 bucket. The only code that touches files or buckets.
  * Names handed in are already validated by the caller (see {@link Names}).
+ *
+ * <p>Besides the originals, a store keeps rendered variants of them, each under a key (see {@link
+ * Names#validVariantKey}) and an extension. Variants live apart from the originals (their own
+ * folder or key prefix): they are never found, listed or counted as images, and deleting an image
+ * or a namespace deletes them too.
  */
 public interface ImageStore {
 
@@ -20,21 +25,64 @@ public interface ImageStore {
   /** Finds an image by id whatever its extension; empty when there is none. */
   Optional<StoredImage> find(String namespace, String imageId) throws StorageException;
 
-  /** Opens the bytes of a found image from {@code offset}, {@code length} bytes long. */
+  /**
+   * Opens the bytes of a found (or saved) image or variant from {@code offset}, {@code length}
+   * bytes long.
+   */
   InputStream open(StoredImage image, long offset, long length) throws StorageException;
 
-  /** Deletes one image; false when it was not there. */
+  /**
+   * Deletes one image, then its variants (in that order, so that a variant saved meanwhile is
+   * either deleted here or finds its original gone, see {@link #saveVariant}); false when the image
+   * was not there. Variants are deleted even then, which clears any left by an interrupted delete.
+   */
   boolean delete(String namespace, String imageId) throws StorageException;
 
-  /** Deletes every image of a namespace and the namespace itself; returns how many. */
+  /**
+   * Deletes every image of a namespace, then all their variants, and the namespace itself; returns
+   * how many images (variants are not counted).
+   */
   int deleteNamespace(String namespace) throws StorageException;
+
+  /**
+   * A kept variant; empty when there is none. Costs one lookup (S3: one HEAD, never a listing) and
+   * does not look at the original. The result has {@link StoredImage#variantKey} set, and {@link
+   * #open} reads it.
+   *
+   * @throws IllegalArgumentException a name, key or extension is not valid
+   */
+  Optional<StoredImage> findVariant(String namespace, String imageId, String key, String extension)
+      throws StorageException;
+
+  /**
+   * Keeps a rendered variant, atomically and durably like {@link #save} (replacing one with the
+   * same key and extension), and returns it as {@link #findVariant} will find it.
+   *
+   * <p>A delete of the image may run while its variant is rendered. So after writing, this checks
+   * that the original still exists; if not, it removes the variant again and throws {@link
+   * OriginalDeletedException}, which the caller answers like a missing image (404). Together with
+   * {@link #delete} removing the original before the variants, no variant outlives its original.
+   *
+   * @throws OriginalDeletedException the original was deleted meanwhile; nothing is kept
+   * @throws IllegalArgumentException a name, key or extension is not valid
+   */
+  StoredImage saveVariant(
+      String namespace, String imageId, String key, String extension, byte[] data)
+      throws StorageException;
+
+  /**
+   * How many variants are kept for this image (for MAX_VARIANTS_PER_IMAGE). S3: one listing per
+   * thousand variants.
+   */
+  int countVariants(String namespace, String imageId) throws StorageException;
 
   /** Throws {@link StorageException} with a reason when the backend cannot be used right now. */
   void checkReady() throws StorageException;
 
   /**
-   * A stored image's metadata. {@code file} is set by the local backend so the server can send it
-   * zero-copy; {@code etag} is a strong validator (quoted).
+   * A stored image's (or variant's) metadata. {@code file} is set by the local backend so the
+   * server can send it zero-copy; {@code etag} is a strong validator (quoted); {@code variantKey}
+   * is set for a variant of the image, null for the original.
    */
   record StoredImage(
       String namespace,
@@ -44,7 +92,26 @@ public interface ImageStore {
       long size,
       Instant lastModified,
       String etag,
-      @Nullable Path file) {}
+      @Nullable Path file,
+      @Nullable String variantKey) {
+
+    /** An original image. */
+    public StoredImage(
+        String namespace,
+        String imageId,
+        String extension,
+        String mimeType,
+        long size,
+        Instant lastModified,
+        String etag,
+        @Nullable Path file) {
+      this(namespace, imageId, extension, mimeType, size, lastModified, etag, file, null);
+    }
+
+    public boolean isVariant() {
+      return variantKey != null;
+    }
+  }
 
   /** Storage failed or is unreachable; the API answers 500 (write) or 503 (unreachable). */
   class StorageException extends IOException {
@@ -58,6 +125,19 @@ public interface ImageStore {
     /** True when the backend is unreachable (answer 503), false for a failed operation. */
     public boolean unavailable() {
       return unavailable;
+    }
+  }
+
+  /**
+   * {@link #saveVariant} found the original deleted after writing the variant (a delete raced the
+   * render) and removed the variant again: answer as for a missing image.
+   */
+  class OriginalDeletedException extends StorageException {
+    public OriginalDeletedException(String namespace, String imageId) {
+      super(
+          "Image " + namespace + "/" + imageId + " was deleted while its variant was saved",
+          null,
+          false);
     }
   }
 }

@@ -19,27 +19,32 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Images on the local disk at {@code {root}/images/{namespace}/{image_id}.{ext}}, the original's
- * layout. Writes go to a hidden temporary file in the same folder, are forced to disk and renamed
- * into place, so readers and crashes only ever see whole files.
+ * Images on the local disk at {@code {uploads}/images/{namespace}/{image_id}.{ext}}, the original's
+ * layout, and their variants at {@code {uploads}/variants/{namespace}/{image_id}/{key}.{ext}}.
+ * Writes go to a hidden temporary file in the same folder, are forced to disk and renamed into
+ * place, so readers and crashes only ever see whole files.
  *
- * <p>Symbolic links inside the tree are never followed: a namespace folder or an image file that is
- * a link counts as absent for reads and deletes, and an upload into a linked namespace fails, so
- * nothing outside the tree is ever read, written or deleted through one. (The images folder itself
- * may be a link, e.g. to a mounted volume: that is the operator's choice.)
+ * <p>Symbolic links inside the two trees are never followed: a folder or file that is a link counts
+ * as absent for reads and deletes, and a write through a linked folder fails, so nothing outside
+ * the trees is ever read, written or deleted through one. (The {@code images} and {@code variants}
+ * folders themselves may be links, e.g. to a mounted volume: that is the operator's choice.)
  */
 public final class LocalImageStore implements ImageStore {
   private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
   private static final String TEMP_PREFIX = ".upload-";
   private final Path root;
+  private final Path variantsRoot;
 
   public LocalImageStore(Path uploadsPath) {
     this.root = uploadsPath.resolve("images").toAbsolutePath().normalize();
-    removeLeftoverTemporaries();
+    this.variantsRoot = uploadsPath.resolve("variants").toAbsolutePath().normalize();
+    removeLeftoverTemporaries(root, 2);
+    removeLeftoverTemporaries(variantsRoot, 3);
   }
 
   @Override
@@ -48,33 +53,48 @@ public final class LocalImageStore implements ImageStore {
     Path dir = namespaceDir(namespace);
     Path target = dir.resolve(imageId + "." + extension);
     try {
-      Path temp = createTemporary(dir);
-      StoredImage stored;
-      try {
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          ByteBuffer buffer = ByteBuffer.wrap(data);
-          while (buffer.hasRemaining()) {
-            channel.write(buffer);
-          }
-          channel.force(true);
-        }
-        // Described before the rename: once in place, a namespace delete may remove it at once.
-        stored = describe(namespace, imageId, extension, temp, target);
-        move(temp, target);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-      syncDirectory(dir);
-      return stored;
+      return write(
+          dir, target, data, temp -> describe(namespace, imageId, extension, null, temp, target));
     } catch (IOException e) {
       throw new StorageException("Failed to save image", e, false);
     }
   }
 
+  /** How a file about to be renamed into place is described, from its temporary copy. */
+  private interface Description {
+    StoredImage of(Path temp) throws IOException;
+  }
+
+  /**
+   * Writes {@code data} to a temporary file in {@code dir}, forces it to disk, renames it to {@code
+   * target} and makes the rename durable.
+   */
+  private StoredImage write(Path dir, Path target, byte[] data, Description description)
+      throws IOException {
+    Path temp = createTemporary(dir);
+    StoredImage stored;
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.wrap(data);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      // Described before the rename: once in place, a delete may remove it at once.
+      stored = description.of(temp);
+      move(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+    syncDirectory(dir);
+    return stored;
+  }
+
   @Override
   public Optional<StoredImage> find(String namespace, String imageId) throws StorageException {
     Path dir = namespaceDir(namespace);
-    if (!isRealDirectory(dir)) {
+    if (!isRealFolder(dir)) {
       return Optional.empty();
     }
     for (String extension : MediaTypes.EXTENSIONS) {
@@ -92,10 +112,13 @@ public final class LocalImageStore implements ImageStore {
 
   @Override
   public InputStream open(StoredImage image, long offset, long length) throws StorageException {
-    Path dir = namespaceDir(image.namespace());
-    Path file = dir.resolve(image.imageId() + "." + image.extension());
+    String key = image.variantKey();
+    Path file =
+        key == null
+            ? namespaceDir(image.namespace()).resolve(image.imageId() + "." + image.extension())
+            : variantFile(image.namespace(), image.imageId(), key, image.extension());
     try {
-      if (!isRealDirectory(dir)) {
+      if (!isRealFolder(file.getParent())) {
         throw new NoSuchFileException(file.toString());
       }
       FileChannel channel =
@@ -110,12 +133,18 @@ public final class LocalImageStore implements ImageStore {
   @Override
   public boolean delete(String namespace, String imageId) throws StorageException {
     Optional<StoredImage> found = find(namespace, imageId);
-    if (found.isEmpty()) {
-      return false;
-    }
     try {
-      return Files.deleteIfExists(
-          namespaceDir(namespace).resolve(imageId + "." + found.get().extension()));
+      boolean deleted =
+          found.isPresent()
+              && Files.deleteIfExists(
+                  namespaceDir(namespace).resolve(imageId + "." + found.get().extension()));
+      // After the original: see saveVariant.
+      Path variants = variantDir(namespace, imageId);
+      if (isRealFolder(variants)) {
+        deleteVariants(variants);
+        removeIfEmpty(variantsNamespaceDir(namespace));
+      }
+      return deleted;
     } catch (IOException e) {
       throw new StorageException("Failed to delete image", e, false);
     }
@@ -129,7 +158,7 @@ public final class LocalImageStore implements ImageStore {
   @Override
   public int deleteNamespace(String namespace) throws StorageException {
     Path dir = namespaceDir(namespace);
-    if (!isRealDirectory(dir)) {
+    if (!isRealFolder(dir)) {
       return 0; // absent, or a link: nothing of ours to delete
     }
     int deleted = 0;
@@ -151,7 +180,127 @@ public final class LocalImageStore implements ImageStore {
     } catch (IOException e) {
       throw new StorageException("Failed to delete namespace", e, false);
     }
+    deleteNamespaceVariants(namespace);
     return deleted;
+  }
+
+  /** The variants of every image of the namespace, after the images themselves. */
+  private void deleteNamespaceVariants(String namespace) throws StorageException {
+    Path dir = variantsNamespaceDir(namespace);
+    if (!isRealFolder(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> images = Files.newDirectoryStream(dir)) {
+      for (Path image : images) {
+        if (Files.isDirectory(image, LinkOption.NOFOLLOW_LINKS)) {
+          deleteVariants(image);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new StorageException("Failed to delete namespace", e, false);
+    }
+    try {
+      removeIfEmpty(dir);
+    } catch (IOException e) {
+      throw new StorageException("Failed to delete namespace", e, false);
+    }
+  }
+
+  @Override
+  public Optional<StoredImage> findVariant(
+      String namespace, String imageId, String key, String extension) throws StorageException {
+    Path file = variantFile(namespace, imageId, key, extension);
+    if (!isRealFolder(file.getParent())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(describe(namespace, imageId, extension, key, file, file));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException("Failed to read variant", e, false);
+    }
+  }
+
+  @Override
+  public StoredImage saveVariant(
+      String namespace, String imageId, String key, String extension, byte[] data)
+      throws StorageException {
+    Path target = variantFile(namespace, imageId, key, extension);
+    Path dir = variantDir(namespace, imageId);
+    StoredImage stored;
+    try {
+      stored =
+          write(
+              dir,
+              target,
+              data,
+              temp -> describe(namespace, imageId, extension, key, temp, target));
+    } catch (IOException e) {
+      throw new StorageException("Failed to save variant", e, false);
+    }
+    // A delete of the image that ran meanwhile may have missed the variant: see the interface.
+    if (find(namespace, imageId).isEmpty()) {
+      try {
+        Files.deleteIfExists(target);
+        removeIfEmpty(dir);
+        removeIfEmpty(variantsNamespaceDir(namespace));
+      } catch (IOException e) {
+        throw new StorageException("Failed to remove the variant of a deleted image", e, false);
+      }
+      throw new OriginalDeletedException(namespace, imageId);
+    }
+    return stored;
+  }
+
+  @Override
+  public int countVariants(String namespace, String imageId) throws StorageException {
+    int count = 0;
+    Path dir = variantDir(namespace, imageId);
+    if (!isRealFolder(dir)) {
+      return 0;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        if (isImageFile(file)) {
+          count++;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException e) {
+      throw new StorageException("Failed to count variants", e, false);
+    }
+    return count;
+  }
+
+  /**
+   * Deletes the variant files in one image's variant folder, then the folder. Temporary files of
+   * variants still being written are left, and with them the folder; such a variant finds its
+   * original gone once renamed into place, and removes itself.
+   */
+  private static void deleteVariants(Path dir) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        if (isImageFile(file)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return;
+    }
+    removeIfEmpty(dir);
+  }
+
+  /** Removes a folder unless something is (being) written into it. */
+  private static void removeIfEmpty(Path dir) throws IOException {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (DirectoryNotEmptyException e) {
+      log.debug("folder kept, not empty: {}", dir);
+    }
   }
 
   @Override
@@ -175,19 +324,40 @@ public final class LocalImageStore implements ImageStore {
     return dir;
   }
 
+  private Path variantsNamespaceDir(String namespace) {
+    Path dir = variantsRoot.resolve(namespace).normalize();
+    if (!Names.validNamespace(namespace) || !variantsRoot.equals(dir.getParent())) {
+      throw new IllegalArgumentException("invalid namespace");
+    }
+    return dir;
+  }
+
+  private Path variantDir(String namespace, String imageId) {
+    if (!Names.validImageId(imageId)) {
+      throw new IllegalArgumentException("invalid image id");
+    }
+    return variantsNamespaceDir(namespace).resolve(imageId);
+  }
+
+  private Path variantFile(String namespace, String imageId, String key, String extension) {
+    if (!Names.validVariantKey(key) || MediaTypes.forExtension(extension) == null) {
+      throw new IllegalArgumentException("invalid variant key or extension");
+    }
+    return variantDir(namespace, imageId).resolve(key + "." + extension);
+  }
+
   /**
-   * Creates the hidden temporary file. A concurrent namespace delete may remove the folder at any
-   * moment until the file exists; then create both again. Once the temporary file exists, the
-   * folder cannot be removed under it (it is not empty).
+   * Creates the hidden temporary file. A concurrent delete may remove the folder (or its parents)
+   * at any moment until the file exists; then create them again. Once the temporary file exists,
+   * the folder cannot be removed under it (it is not empty).
    */
-  private static Path createTemporary(Path dir) throws IOException {
+  private Path createTemporary(Path dir) throws IOException {
     for (int attempt = 0; ; attempt++) {
       try {
+        // Checked before creating too, so that no folder is ever created through a link.
+        refuseLinks(dir);
         Files.createDirectories(dir);
-        if (Files.isSymbolicLink(dir)) {
-          log.warn("namespace folder {} is a symbolic link: nothing is written through it", dir);
-          throw new IOException("namespace folder is a symbolic link: " + dir);
-        }
+        refuseLinks(dir);
         Path temp =
             dir.resolve(TEMP_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         return Files.createFile(temp);
@@ -219,19 +389,56 @@ public final class LocalImageStore implements ImageStore {
     }
   }
 
-  /** A directory itself, not a link to one. */
-  private static boolean isRealDirectory(Path dir) {
-    return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS);
+  /**
+   * Whether {@code dir} and every folder above it up to the top of its tree ({@code images} or
+   * {@code variants}) is a folder itself, not a link to one.
+   */
+  private boolean isRealFolder(Path dir) {
+    for (Path p = dir; p != null && !isTop(p); p = p.getParent()) {
+      if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether a folder between the top of its tree and {@code dir} is a symbolic link. */
+  private boolean hasLink(Path dir) {
+    for (Path p = dir; p != null && !isTop(p); p = p.getParent()) {
+      if (Files.isSymbolicLink(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void refuseLinks(Path dir) throws IOException {
+    if (hasLink(dir)) {
+      log.warn("{} or a folder above it is a symbolic link: nothing is written there", dir);
+      throw new IOException("a symbolic link in the storage tree: " + dir);
+    }
+  }
+
+  private boolean isTop(Path p) {
+    return p.equals(root) || p.equals(variantsRoot);
   }
 
   private static StoredImage describe(String namespace, String imageId, String extension, Path file)
       throws IOException {
-    return describe(namespace, imageId, extension, file, file);
+    return describe(namespace, imageId, extension, null, file, file);
   }
 
-  /** Metadata read from {@code source} for the image that lives (or will live) at {@code file}. */
+  /**
+   * Metadata read from {@code source} for the image (or variant {@code key} of it) that lives, or
+   * will live, at {@code file}.
+   */
   private static StoredImage describe(
-      String namespace, String imageId, String extension, Path source, Path file)
+      String namespace,
+      String imageId,
+      String extension,
+      @Nullable String key,
+      Path source,
+      Path file)
       throws IOException {
     BasicFileAttributes attributes =
         Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -251,7 +458,8 @@ public final class LocalImageStore implements ImageStore {
         attributes.size(),
         attributes.lastModifiedTime().toInstant(),
         etag,
-        file);
+        file,
+        key);
   }
 
   private static boolean isImageFile(Path file) {
@@ -264,11 +472,11 @@ public final class LocalImageStore implements ImageStore {
   }
 
   /** Temporary files are never valid images: those left by a crash are removed at start-up. */
-  private void removeLeftoverTemporaries() {
+  private static void removeLeftoverTemporaries(Path root, int depth) {
     if (!Files.isDirectory(root)) {
       return;
     }
-    try (Stream<Path> files = Files.walk(root, 2)) {
+    try (Stream<Path> files = Files.walk(root, depth)) {
       files
           .filter(f -> f.getFileName().toString().startsWith(TEMP_PREFIX))
           .forEach(f -> {

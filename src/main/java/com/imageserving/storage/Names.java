@@ -11,6 +11,7 @@ public final class Names {
   private static final Pattern NAMESPACE =
       Pattern.compile("[A-Za-z0-9_\\-][A-Za-z0-9_.\\-]{0,127}");
   private static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9_\\-]{1,128}");
+  private static final Pattern VARIANT_KEY = Pattern.compile("[0-9a-z_\\-]{1,64}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Names() {}
@@ -21,6 +22,11 @@ public final class Names {
 
   public static boolean validImageId(String imageId) {
     return IMAGE_ID.matcher(imageId).matches();
+  }
+
+  /** A variant's storage key, as the variants package derives it from the options. */
+  public static boolean validVariantKey(String key) {
+    return VARIANT_KEY.matcher(key).matches();
   }
 
   /** A fresh id: 32 hex characters, '-', 11 URL-safe base64 characters of 8 random bytes. */

@@ -1,5 +1,6 @@
 package com.imageserving.storage;
 
+import com.imageserving.config.S3Settings;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -28,8 +30,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Images in an S3 bucket at {@code {prefix}/{namespace}/{image_id}.{ext}} with their media type as
- * {@code Content-Type}: the original service's layout, so its buckets are served as they are. Every
- * instance of the service may share one bucket; nothing is kept in memory between calls.
+ * {@code Content-Type}: the original service's layout, so its buckets are served as they are.
+ * Variants at {@code {variantsPrefix}/{namespace}/{image_id}/{key}.{ext}}. Every instance of the
+ * service may share one bucket; nothing is kept in memory between calls.
  */
 public final class S3ImageStore implements ImageStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3ImageStore.class);
@@ -42,16 +45,30 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
+  private final String variantsPrefix;
   private final Region region;
   // False until the bucket is known to exist; while false, readiness checks and uploads try to
   // create it again, so a service started during an S3 outage needs no restart afterwards.
   private volatile boolean bucketConfirmed;
 
-  /** {@code prefix} without leading or trailing slashes; empty puts namespaces at the root. */
+  /** Variants under the default prefix, {@code variants}. */
   public S3ImageStore(S3Client s3, String bucket, String prefix, Region region) {
+    this(s3, bucket, prefix, S3Settings.DEFAULT_VARIANTS_PREFIX, region);
+  }
+
+  /**
+   * Prefixes without leading or trailing slashes; an empty {@code prefix} puts namespaces at the
+   * root. {@code variantsPrefix} must not be empty (settings refuse it).
+   */
+  public S3ImageStore(
+      S3Client s3, String bucket, String prefix, String variantsPrefix, Region region) {
+    if (variantsPrefix.isEmpty()) {
+      throw new IllegalArgumentException("the variants prefix must not be empty");
+    }
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix.isEmpty() ? "" : prefix + "/";
+    this.variantsPrefix = variantsPrefix + "/";
     this.region = region;
   }
 
@@ -160,10 +177,14 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
     if (length <= 0) {
       return InputStream.nullInputStream();
     }
+    String variant = image.variantKey();
     GetObjectRequest.Builder request =
         GetObjectRequest.builder()
             .bucket(bucket)
-            .key(key(image.namespace(), image.imageId(), image.extension()));
+            .key(
+                variant == null
+                    ? key(image.namespace(), image.imageId(), image.extension())
+                    : variantKey(image.namespace(), image.imageId(), variant, image.extension()));
     if (offset > 0 || length < image.size()) {
       request.range("bytes=" + offset + "-" + (offset + length - 1));
     }
@@ -177,47 +198,163 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
     }
   }
 
+  /**
+   * A listing and a DeleteObject for the image, then a listing of its variants (and one
+   * DeleteObjects when there are some).
+   */
   @Override
   public boolean delete(String namespace, String imageId) throws StorageException {
     Optional<StoredImage> found = find(namespace, imageId);
-    if (found.isEmpty()) {
-      return false;
+    if (found.isPresent()) {
+      try {
+        s3.deleteObject(
+            b -> b.bucket(bucket).key(key(namespace, imageId, found.get().extension())));
+      } catch (SdkException e) {
+        throw failure("Failed to delete image", e);
+      }
     }
-    try {
-      s3.deleteObject(b -> b.bucket(bucket).key(key(namespace, imageId, found.get().extension())));
-      return true;
-    } catch (SdkException e) {
-      throw failure("Failed to delete image", e);
-    }
+    // After the original: see saveVariant.
+    deleteAll(variantsOf(namespace, imageId), "Failed to delete image");
+    return found.isPresent();
   }
 
   /**
    * Lists the namespace page by page and deletes each page with one DeleteObjects request (a page
-   * holds at most 1,000 keys, the DeleteObjects limit). S3 has no folders, so nothing is left.
+   * holds at most 1,000 keys, the DeleteObjects limit), then the same for its variants. S3 has no
+   * folders, so nothing is left.
    */
   @Override
   public int deleteNamespace(String namespace) throws StorageException {
-    String namespacePrefix = namespacePrefix(namespace);
-    int deleted = 0;
-    try {
-      for (ListObjectsV2Response page :
-          s3.listObjectsV2Paginator(
-              b -> b.bucket(bucket).prefix(namespacePrefix).maxKeys(DELETE_BATCH))) {
-        List<ObjectIdentifier> keys = new ArrayList<>(page.contents().size());
-        for (S3Object object : page.contents()) {
-          keys.add(ObjectIdentifier.builder().key(object.key()).build());
-        }
-        if (!keys.isEmpty()) {
-          deleted += deleteBatch(keys);
-        }
-      }
-    } catch (SdkException e) {
-      throw failure("Failed to delete namespace", e);
-    }
+    int deleted = deleteAll(namespacePrefix(namespace), "Failed to delete namespace");
+    deleteAll(variantsPrefix + namespace + "/", "Failed to delete namespace");
     return deleted;
   }
 
-  private int deleteBatch(List<ObjectIdentifier> keys) throws StorageException {
+  /**
+   * Deletes every key under {@code keyPrefix}; returns how many were directly under it (images, not
+   * keys further down, which with an empty S3_PREFIX may be another namespace's variants).
+   */
+  private int deleteAll(String keyPrefix, String message) throws StorageException {
+    int direct = 0;
+    try {
+      for (ListObjectsV2Response page :
+          s3.listObjectsV2Paginator(
+              b -> b.bucket(bucket).prefix(keyPrefix).maxKeys(DELETE_BATCH))) {
+        List<ObjectIdentifier> keys = new ArrayList<>(page.contents().size());
+        for (S3Object object : page.contents()) {
+          keys.add(ObjectIdentifier.builder().key(object.key()).build());
+          if (object.key().indexOf('/', keyPrefix.length()) < 0) {
+            direct++;
+          }
+        }
+        if (!keys.isEmpty()) {
+          deleteBatch(keys);
+        }
+      }
+    } catch (SdkException e) {
+      throw failure(message, e);
+    }
+    return direct;
+  }
+
+  /** One HEAD of the variant's key. */
+  @Override
+  public Optional<StoredImage> findVariant(
+      String namespace, String imageId, String key, String extension) throws StorageException {
+    String objectKey = variantKey(namespace, imageId, key, extension);
+    HeadObjectResponse head;
+    try {
+      head = s3.headObject(b -> b.bucket(bucket).key(objectKey));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("Failed to read variant", e);
+    }
+    Instant modified = head.lastModified() == null ? Instant.EPOCH : head.lastModified();
+    return Optional.of(
+        new StoredImage(
+            namespace,
+            imageId,
+            extension,
+            mimeType(extension),
+            head.contentLength() == null ? 0 : head.contentLength(),
+            modified.truncatedTo(ChronoUnit.SECONDS),
+            quoted(head.eTag()),
+            null,
+            key));
+  }
+
+  /**
+   * One PUT, then a listing of the original; when it is gone (a delete raced the render, maybe on
+   * another instance), a DELETE of the variant.
+   */
+  @Override
+  public StoredImage saveVariant(
+      String namespace, String imageId, String key, String extension, byte[] data)
+      throws StorageException {
+    String objectKey = variantKey(namespace, imageId, key, extension);
+    String mime = mimeType(extension);
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
+    PutObjectResponse response;
+    try {
+      response =
+          s3.putObject(
+              b ->
+                  b.bucket(bucket)
+                      .key(objectKey)
+                      .contentType(mime)
+                      .contentLength((long) data.length),
+              RequestBody.fromBytes(data));
+    } catch (SdkException e) {
+      throw failure("Failed to save variant", e);
+    }
+    if (find(namespace, imageId).isEmpty()) {
+      try {
+        s3.deleteObject(b -> b.bucket(bucket).key(objectKey));
+      } catch (SdkException e) {
+        throw failure("Failed to remove the variant of a deleted image", e);
+      }
+      throw new OriginalDeletedException(namespace, imageId);
+    }
+    return new StoredImage(
+        namespace,
+        imageId,
+        extension,
+        mime,
+        data.length,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        quoted(response.eTag()),
+        null,
+        key);
+  }
+
+  /** A listing of the image's variants (one request up to 1,000 of them). */
+  @Override
+  public int countVariants(String namespace, String imageId) throws StorageException {
+    String keyPrefix = variantsOf(namespace, imageId);
+    int count = 0;
+    try {
+      for (ListObjectsV2Response page :
+          s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(keyPrefix))) {
+        for (S3Object object : page.contents()) {
+          String name = object.key().substring(keyPrefix.length());
+          int dot = name.lastIndexOf('.');
+          if (dot > 0
+              && name.indexOf('/') < 0
+              && MediaTypes.forExtension(name.substring(dot + 1)) != null) {
+            count++;
+          }
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("Failed to count variants", e);
+    }
+    return count;
+  }
+
+  private void deleteBatch(List<ObjectIdentifier> keys) throws StorageException {
     DeleteObjectsResponse response =
         s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));
     if (response.hasErrors() && !response.errors().isEmpty()) {
@@ -228,7 +365,6 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
           null,
           false);
     }
-    return keys.size();
   }
 
   @Override
@@ -263,6 +399,21 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
 
   private String key(String namespace, String imageId, String extension) {
     return namespacePrefix(namespace) + imageId + "." + extension;
+  }
+
+  /** The key prefix of an image's variants, ending in a slash. */
+  private String variantsOf(String namespace, String imageId) {
+    if (!Names.validNamespace(namespace) || !Names.validImageId(imageId)) {
+      throw new IllegalArgumentException("invalid namespace or image id");
+    }
+    return variantsPrefix + namespace + "/" + imageId + "/";
+  }
+
+  private String variantKey(String namespace, String imageId, String key, String extension) {
+    if (!Names.validVariantKey(key) || MediaTypes.forExtension(extension) == null) {
+      throw new IllegalArgumentException("invalid variant key or extension");
+    }
+    return variantsOf(namespace, imageId) + key + "." + extension;
   }
 
   private static String mimeType(String extension) {

@@ -27,7 +27,11 @@ public class StorageConfig {
     String bucket = Objects.requireNonNull(settings.bucket(), "S3_BUCKET");
     S3ImageStore store =
         new S3ImageStore(
-            S3Clients.build(settings), bucket, settings.prefix(), Region.of(settings.region()));
+            S3Clients.build(settings),
+            bucket,
+            settings.prefix(),
+            settings.variantsPrefix(),
+            Region.of(settings.region()));
     store.ensureBucket();
     return store;
   }

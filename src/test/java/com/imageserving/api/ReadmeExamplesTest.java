@@ -25,7 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReadmeExamplesTest {
   private static final Pattern BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
-  private static final Pattern EXAMPLE_ID = Pattern.compile("[0-9a-f]{4}…-[A-Za-z0-9_-]+");
+
+  /** An example id, shortened ({@code 3f2a…-Zk3_qW9xL2c}) or whole. */
+  private static final Pattern EXAMPLE_ID =
+      Pattern.compile("[0-9a-f]{4}…-[A-Za-z0-9_-]+|[0-9a-f]{32}-[A-Za-z0-9_-]{11}");
+
+  private static final Pattern OUTPUT_FILE = Pattern.compile(" -o (\\S+)");
 
   @TempDir Path work;
 
@@ -38,23 +43,35 @@ class ReadmeExamplesTest {
     assertThat(blocks).isNotEmpty();
     try (TestServer server = TestServer.start()) {
       String storedId = upload(server, photo);
-      for (String block : blocks) {
-        String script =
-            EXAMPLE_ID
-                .matcher(block.replace("localhost:8000", "127.0.0.1:" + server.port()))
-                .replaceAll(Matcher.quoteReplacement(storedId));
-        Result result = bash(script);
-        assertThat(result.exit()).as(script + "\n" + result.err()).isZero();
-        assertThat(result.err()).as(script).isEmpty();
-        assertThat(result.out()).as(script).doesNotContain("\"detail\"");
-        int uploads = countUploads(block);
-        assertThat(countOf(result.out(), "\"image_id\"")).as(script).isEqualTo(uploads);
+      // The blocks build on each other (variables such as $ID), as a reader runs them in order;
+      // scripts/ is the repository's, as in a clone.
+      Files.createSymbolicLink(work.resolve("scripts"), Path.of("scripts").toAbsolutePath());
+      String block = String.join("\n", blocks);
+      String script =
+          EXAMPLE_ID
+              .matcher(
+                  block
+                      .replace("localhost:8000", "127.0.0.1:" + server.port())
+                      .replace("localhost%3A8000", "127.0.0.1%3A" + server.port()))
+              .replaceAll(Matcher.quoteReplacement(storedId));
+      List<Path> outputs = outputFiles(block);
+      for (Path output : outputs) {
+        Files.deleteIfExists(output);
       }
-      if (blocks.stream().anyMatch(b -> b.contains("-o out.jpg"))) {
-        byte[] served = Files.readAllBytes(work.resolve("out.jpg"));
-        assertThat(served[0] & 0xFF).isEqualTo(0xFF);
-        assertThat(served[1] & 0xFF).isEqualTo(0xD8);
+      Result result = bash(script);
+      assertThat(result.exit()).as(script + "\n" + result.err()).isZero();
+      // curl's progress meter may be on stderr; its own errors may not.
+      assertThat(result.err()).as(script).doesNotContain("curl: (", "bash:", "command not found");
+      for (Path output : outputs) {
+        byte[] bytes = Files.readAllBytes(output);
+        assertThat(bytes.length).as(script + "\n-> " + output).isGreaterThan(64);
+        assertThat(bytes[0])
+            .as(script + "\n-> " + output + " is an error")
+            .isNotEqualTo((byte) '{');
       }
+      assertThat(result.out()).as(script).doesNotContain("\"detail\"");
+      int uploads = countUploads(block);
+      assertThat(countOf(result.out(), "\"image_id\"")).as(script).isEqualTo(uploads);
     }
   }
 
@@ -68,6 +85,16 @@ class ReadmeExamplesTest {
       }
     }
     return blocks;
+  }
+
+  /** The files the block's commands write with {@code -o}, in the working folder. */
+  private List<Path> outputFiles(String block) {
+    List<Path> files = new ArrayList<>();
+    Matcher m = OUTPUT_FILE.matcher(block);
+    while (m.find()) {
+      files.add(work.resolve(m.group(1)));
+    }
+    return files;
   }
 
   /** Commands that POST to /images/{ns}, each of which prints one upload answer. */

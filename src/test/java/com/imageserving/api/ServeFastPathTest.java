@@ -7,7 +7,10 @@ import com.imageserving.config.ImagingSettings;
 import com.imageserving.config.OutputFormat;
 import com.imageserving.config.S3Settings;
 import com.imageserving.config.StorageSettings;
+import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.ProcessedImage;
+import com.imageserving.imaging.RenderSpec;
 import com.imageserving.storage.LocalImageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -33,8 +36,16 @@ class ServeFastPathTest {
     Path dir = Files.createDirectories(uploads.resolve("images").resolve("ns"));
     Files.write(dir.resolve(ID + ".jpg"), BYTES);
     ImageProcessor unused =
-        (input, maxSize) -> {
-          throw new AssertionError("serving never processes images");
+        new ImageProcessor() {
+          @Override
+          public ProcessedImage process(ImageInput input, int maxSize) {
+            throw new AssertionError("serving never processes images");
+          }
+
+          @Override
+          public ProcessedImage render(ImageInput input, RenderSpec spec) {
+            throw new AssertionError("serving never renders images");
+          }
         };
     HostingService hosting =
         new HostingService(

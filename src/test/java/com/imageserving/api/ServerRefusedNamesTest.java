@@ -51,9 +51,10 @@ class ServerRefusedNamesTest {
     assertThat(response.status()).as(method + " " + target).isEqualTo(400);
     assertThat(response.text()).as(method + " " + target).contains("application/json");
     if (detail != null) {
+      // The body may come chunked (when Spring answers) or whole (when Tomcat does).
       assertThat(response.text())
           .as(method + " " + target)
-          .endsWith("{\"detail\":\"" + detail + "\"}");
+          .contains("{\"detail\":\"" + detail + "\"}");
     }
   }
 }

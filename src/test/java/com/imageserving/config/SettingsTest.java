@@ -31,6 +31,7 @@ class SettingsTest {
     assertThat(s.storage().cacheMaxAge()).isEqualTo(86400);
     assertThat(s.storage().s3().region()).isEqualTo("us-east-1");
     assertThat(s.storage().s3().prefix()).isEqualTo("images");
+    assertThat(s.storage().s3().variantsPrefix()).isEqualTo("variants");
     assertThat(s.imaging().maxUploadSize()).isEqualTo(1200);
     assertThat(s.imaging().maxFetchSize()).isEqualTo(800);
     assertThat(s.imaging().maxUploadBytes()).isEqualTo(20971520);
@@ -88,6 +89,7 @@ class SettingsTest {
                 Map.entry("S3_ACCESS_KEY", "ak"),
                 Map.entry("S3_SECRET_KEY", "sk"),
                 Map.entry("S3_PREFIX", "/pics/"),
+                Map.entry("S3_VARIANTS_PREFIX", "/cache/variants/"),
                 Map.entry("S3_PROXY", "http://proxy:3128"),
                 Map.entry("MAX_UPLOAD_BYTES", "1024"),
                 Map.entry("MAX_INPUT_PIXELS", "1000000"),
@@ -132,6 +134,7 @@ class SettingsTest {
                     "ak",
                     "sk",
                     "pics",
+                    "cache/variants",
                     "http://proxy:3128")));
     assertThat(s.imaging())
         .isEqualTo(
@@ -152,6 +155,25 @@ class SettingsTest {
     assertThat(s.fetch().fallbackDirect()).isFalse();
     assertThat(s.fetch().proxyConcurrency()).isEqualTo(2);
     assertThat(s.fetch().proxyMaxUrls()).isEqualTo(10);
+  }
+
+  @ParameterizedTest(name = "S3_PREFIX={0} S3_VARIANTS_PREFIX={1}")
+  @CsvSource({"images, /", "images, images", "images, images/v", "a/b, a"})
+  void variantsPrefixIsRefusedWhereItWouldMixWithImages(String images, String variants) {
+    assertThatThrownBy(
+            () -> Settings.from(Map.of("S3_PREFIX", images, "S3_VARIANTS_PREFIX", variants)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("S3_VARIANTS_PREFIX: must");
+  }
+
+  @ParameterizedTest(name = "S3_PREFIX={0} S3_VARIANTS_PREFIX={1}")
+  @CsvSource({"images, imagesv, imagesv", "'', variants, variants", "a/b, a/c/, a/c"})
+  void variantsPrefixApartFromTheImagesIsAccepted(String images, String variants, String read) {
+    Map<String, String> vars =
+        images.isEmpty()
+            ? Map.of("S3_PREFIX", "/", "S3_VARIANTS_PREFIX", variants)
+            : Map.of("S3_PREFIX", images, "S3_VARIANTS_PREFIX", variants);
+    assertThat(Settings.from(vars).storage().s3().variantsPrefix()).isEqualTo(read);
   }
 
   @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The pipeline's rules (API.md §4), one test each, on real images through real libvips. */
@@ -154,11 +155,13 @@ class VipsImageProcessorTest {
     assertThat(c.getBlue()).isLessThan(90);
   }
 
-  @Test
-  void metadataIsStripped() {
+  @ParameterizedTest
+  @EnumSource(OutputFormat.class)
+  void metadataIsStripped(OutputFormat format) {
     byte[] input = fixture("gps.jpg");
     assertThat(TestImages.contains(input, "Exif")).isTrue();
-    for (VipsImageProcessor processor : new VipsImageProcessor[] {jpeg, png}) {
+    // libvips 8.14's webpsave ignored strip and kept all of it, GPS included.
+    try (VipsImageProcessor processor = TestImages.processor(format)) {
       byte[] out = processor.process(ImageInput.copyOf(input), 1200).data();
       assertThat(TestImages.contains(out, "Exif")).isFalse();
       assertThat(TestImages.contains(out, "SecretArtist")).isFalse();

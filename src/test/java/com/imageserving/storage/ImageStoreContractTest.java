@@ -15,6 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -238,6 +242,256 @@ class ImageStoreContractTest {
   @EnumSource(Backend.class)
   void isReady(Backend backend) throws Exception {
     store(backend).checkReady();
+  }
+
+  /** Writes a variant where the backend keeps them, bypassing the store (and its checks). */
+  private void writeVariantDirectly(
+      Backend backend, String namespace, String imageId, String name, byte[] data)
+      throws IOException {
+    switch (backend) {
+      case LOCAL -> {
+        Path dir = root.resolve("variants").resolve(namespace).resolve(imageId);
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(name), data);
+      }
+      case S3 ->
+          raw.putObject(
+              b -> b.bucket(bucket).key("variants/" + namespace + "/" + imageId + "/" + name),
+              RequestBody.fromBytes(data));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void variantIsSavedFoundOpenedAndCounted(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "id-1", "png", bytes(100));
+    byte[] data = bytes(777);
+
+    StoredImage saved = store.saveVariant("ns", "id-1", "k1-ab_c", "webp", data);
+    StoredImage found = store.findVariant("ns", "id-1", "k1-ab_c", "webp").orElseThrow();
+
+    for (StoredImage variant : List.of(saved, found)) {
+      assertThat(variant.isVariant()).isTrue();
+      assertThat(variant.variantKey()).isEqualTo("k1-ab_c");
+      assertThat(variant.namespace()).isEqualTo("ns");
+      assertThat(variant.imageId()).isEqualTo("id-1");
+      assertThat(variant.extension()).isEqualTo("webp");
+      assertThat(variant.mimeType()).isEqualTo("image/webp");
+      assertThat(variant.size()).isEqualTo(777);
+      assertThat(variant.lastModified()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+      assertThat(variant.etag()).startsWith("\"").endsWith("\"").hasSizeGreaterThan(2);
+    }
+    assertThat(found.etag()).isEqualTo(saved.etag());
+    assertThat(read(store, found, 0, 777)).isEqualTo(data);
+    assertThat(read(store, saved, 0, 777)).isEqualTo(data);
+    assertThat(read(store, found, 700, 77)).isEqualTo(slice(data, 700, 77));
+    assertThat(store.countVariants("ns", "id-1")).isEqualTo(1);
+
+    // Another key, and the same key in another format, are other variants.
+    store.saveVariant("ns", "id-1", "k2", "jpg", bytes(10));
+    store.saveVariant("ns", "id-1", "k1-ab_c", "avif", bytes(11));
+    assertThat(store.countVariants("ns", "id-1")).isEqualTo(3);
+    assertThat(store.findVariant("ns", "id-1", "k1-ab_c", "avif").orElseThrow().size())
+        .isEqualTo(11);
+    assertThat(store.findVariant("ns", "id-1", "k1-ab_c", "webp").orElseThrow().size())
+        .isEqualTo(777);
+
+    // The original is untouched and still the only image.
+    StoredImage original = store.find("ns", "id-1").orElseThrow();
+    assertThat(original.isVariant()).isFalse();
+    assertThat(original.extension()).isEqualTo("png");
+    assertThat(original.size()).isEqualTo(100);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void missingVariantsAreEmptyAndCountZero(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "id", "jpg", bytes(10));
+    store.saveVariant("ns", "id", "k1", "png", bytes(10));
+
+    assertThat(store.findVariant("ns", "id", "k2", "png")).isEmpty();
+    assertThat(store.findVariant("ns", "id", "k1", "jpg")).isEmpty();
+    assertThat(store.findVariant("ns", "other", "k1", "png")).isEmpty();
+    assertThat(store.findVariant("other-ns", "id", "k1", "png")).isEmpty();
+    assertThat(store.countVariants("ns", "other")).isZero();
+    assertThat(store.countVariants("other-ns", "id")).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void savingAVariantAgainReplacesIt(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "id", "jpg", bytes(10));
+    store.saveVariant("ns", "id", "k", "png", bytes(50));
+    byte[] second = bytes(60);
+
+    store.saveVariant("ns", "id", "k", "png", second);
+
+    StoredImage found = store.findVariant("ns", "id", "k", "png").orElseThrow();
+    assertThat(found.size()).isEqualTo(60);
+    assertThat(read(store, found, 0, 60)).isEqualTo(second);
+    assertThat(store.countVariants("ns", "id")).isEqualTo(1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void variantsAreNeverImages(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "a", "jpg", bytes(10));
+    store.save("ns", "b", "jpg", bytes(10));
+    store.saveVariant("ns", "a", "k1", "png", bytes(10));
+    store.saveVariant("ns", "a", "k2", "png", bytes(10));
+    store.saveVariant("ns", "b", "k1", "webp", bytes(10));
+    // A variant left without its original (written around the store) is no image either.
+    writeVariantDirectly(backend, "ns", "ghost", "k1.png", bytes(10));
+
+    assertThat(store.find("ns", "ghost")).isEmpty();
+    assertThat(store.find("ns", "k1")).isEmpty();
+    assertThat(store.find("variants", "ns")).isEmpty();
+    assertThat(store.deleteNamespace("ns")).as("originals only").isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void deletingAnImageDeletesItsVariantsOnly(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "a", "jpg", bytes(10));
+    store.save("ns", "b", "jpg", bytes(10));
+    store.saveVariant("ns", "a", "k1", "png", bytes(10));
+    store.saveVariant("ns", "a", "k2", "webp", bytes(10));
+    store.saveVariant("ns", "b", "k1", "png", bytes(10));
+
+    assertThat(store.delete("ns", "a")).isTrue();
+
+    assertThat(store.findVariant("ns", "a", "k1", "png")).isEmpty();
+    assertThat(store.findVariant("ns", "a", "k2", "webp")).isEmpty();
+    assertThat(store.countVariants("ns", "a")).isZero();
+    assertThat(store.findVariant("ns", "b", "k1", "png")).isPresent();
+    assertThat(store.find("ns", "b")).isPresent();
+    if (backend == Backend.LOCAL) {
+      assertThat(root.resolve("variants/ns/a")).doesNotExist();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void deletingAMissingImageClearsVariantsLeftBehind(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    // As after a delete interrupted between the original and its variants.
+    writeVariantDirectly(backend, "ns", "gone", "k1.png", bytes(10));
+
+    assertThat(store.delete("ns", "gone")).isFalse();
+
+    assertThat(store.findVariant("ns", "gone", "k1", "png")).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void deletingANamespaceDeletesAllItsVariants(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    for (String id : List.of("a", "b", "c")) {
+      store.save("ns", id, "jpg", bytes(10));
+      store.saveVariant("ns", id, "k1", "png", bytes(10));
+      store.saveVariant("ns", id, "k2", "png", bytes(10));
+    }
+    store.save("ns-2", "a", "jpg", bytes(10));
+    store.saveVariant("ns-2", "a", "k1", "png", bytes(10));
+    store.save("n", "a", "jpg", bytes(10));
+    store.saveVariant("n", "a", "k1", "png", bytes(10));
+
+    assertThat(store.deleteNamespace("ns")).isEqualTo(3);
+
+    for (String id : List.of("a", "b", "c")) {
+      assertThat(store.countVariants("ns", id)).isZero();
+      assertThat(store.findVariant("ns", id, "k1", "png")).isEmpty();
+    }
+    assertThat(store.findVariant("ns-2", "a", "k1", "png")).isPresent();
+    assertThat(store.findVariant("n", "a", "k1", "png")).isPresent();
+    if (backend == Backend.LOCAL) {
+      assertThat(root.resolve("variants/ns")).doesNotExist();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aVariantOfADeletedImageIsNotKept(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.save("ns", "id", "jpg", bytes(10));
+    store.delete("ns", "id");
+
+    assertThatThrownBy(() -> store.saveVariant("ns", "id", "k1", "png", bytes(10)))
+        .isInstanceOf(ImageStore.OriginalDeletedException.class);
+    assertThatThrownBy(() -> store.saveVariant("ns", "never-was", "k1", "png", bytes(10)))
+        .isInstanceOf(ImageStore.OriginalDeletedException.class);
+
+    assertThat(store.findVariant("ns", "id", "k1", "png")).isEmpty();
+    assertThat(store.countVariants("ns", "id")).isZero();
+    assertThat(store.findVariant("ns", "never-was", "k1", "png")).isEmpty();
+  }
+
+  /**
+   * Renders finishing while their image is deleted: whichever comes first, once both are done no
+   * variant is left, and the save either kept it (the delete then removed it) or refused.
+   */
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aVariantSavedWhileItsImageIsDeletedDoesNotOutliveIt(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    int rounds = backend == Backend.LOCAL ? 300 : 40;
+    int refused = 0;
+    try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+      for (int i = 0; i < rounds; i++) {
+        String id = "img-" + i;
+        store.save("race", id, "jpg", bytes(10));
+        CountDownLatch go = new CountDownLatch(1);
+        Future<Boolean> save =
+            threads.submit(() -> {
+              go.await();
+              try {
+                store.saveVariant("race", id, "k", "png", bytes(20));
+                return true;
+              } catch (ImageStore.OriginalDeletedException e) {
+                return false;
+              }
+            });
+        Future<Boolean> delete =
+            threads.submit(() -> {
+              go.await();
+              return store.delete("race", id);
+            });
+        go.countDown();
+        if (!save.get()) {
+          refused++;
+        }
+        assertThat(delete.get()).isTrue();
+        assertThat(store.findVariant("race", id, "k", "png")).as("round %d", i).isEmpty();
+        assertThat(store.countVariants("race", id)).as("round %d", i).isZero();
+      }
+    }
+    // Not an assertion (it depends on timing), but shows that both orders were exercised.
+    System.out.printf("%s: %d of %d variant saves refused%n", backend, refused, rounds);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void invalidVariantNamesAreRefusedBeforeAnyIo(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    for (String key : List.of("", "UPPER", "a/b", "..", "a.b", "x".repeat(65))) {
+      assertThatThrownBy(() -> store.findVariant("ns", "id", key, "png"))
+          .as(key)
+          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.saveVariant("ns", "id", key, "png", bytes(1)))
+          .as(key)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> store.findVariant("ns", "id", "k", "txt"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.findVariant("..", "id", "k", "png"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.countVariants("ns", "../x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   static byte[] bytes(int n) {

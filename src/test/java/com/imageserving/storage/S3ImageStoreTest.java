@@ -102,7 +102,101 @@ class S3ImageStoreTest {
     requests.reset();
 
     assertThat(store.delete("ns", "id")).isTrue();
-    assertThat(requests.operations()).containsExactly("ListObjectsV2", "DeleteObject");
+    // The second listing looks for the image's variants: there are none to delete.
+    assertThat(requests.operations())
+        .containsExactly("ListObjectsV2", "DeleteObject", "ListObjectsV2");
+  }
+
+  @Test
+  void deleteRemovesTheVariantsInOneBatch() throws Exception {
+    store.save("ns", "id", "gif", new byte[1]);
+    store.saveVariant("ns", "id", "k1", "png", new byte[1]);
+    store.saveVariant("ns", "id", "k2", "png", new byte[1]);
+    requests.reset();
+
+    assertThat(store.delete("ns", "id")).isTrue();
+    assertThat(requests.operations())
+        .containsExactly("ListObjectsV2", "DeleteObject", "ListObjectsV2", "DeleteObjects");
+  }
+
+  @Test
+  void findVariantCostsOneHeadHitOrMiss() throws Exception {
+    store.save("ns", "id", "png", new byte[100]);
+    store.saveVariant("ns", "id", "k1", "webp", new byte[30]);
+    requests.reset();
+
+    assertThat(store.findVariant("ns", "id", "k1", "webp")).isPresent();
+    assertThat(requests.operations()).containsExactly("HeadObject");
+
+    requests.reset();
+    assertThat(store.findVariant("ns", "id", "k2", "webp")).isEmpty();
+    assertThat(requests.operations()).containsExactly("HeadObject");
+
+    requests.reset();
+    StoredImage variant = store.findVariant("ns", "id", "k1", "webp").orElseThrow();
+    try (InputStream in = store.open(variant, 0, variant.size())) {
+      assertThat(in.readAllBytes()).hasSize(30);
+    }
+    assertThat(requests.operations()).containsExactly("HeadObject", "GetObject");
+  }
+
+  @Test
+  void saveVariantIsOnePutWithKeyLayoutThenALookOfTheOriginal() throws Exception {
+    store.save("my-ns", "abc", "jpg", new byte[5]);
+    requests.reset();
+
+    store.saveVariant("my-ns", "abc", "0123abcd", "webp", new byte[42]);
+
+    assertThat(requests.operations()).containsExactly("PutObject", "ListObjectsV2");
+    HeadObjectResponse head =
+        raw.headObject(b -> b.bucket(bucket).key("variants/my-ns/abc/0123abcd.webp"));
+    assertThat(head.contentType()).isEqualTo("image/webp");
+    assertThat(head.contentLength()).isEqualTo(42);
+  }
+
+  @Test
+  void aVariantOfAMissingImageIsPutThenDeleted() throws Exception {
+    assertThatThrownBy(() -> store.saveVariant("ns", "gone", "k", "png", new byte[1]))
+        .isInstanceOf(ImageStore.OriginalDeletedException.class);
+    assertThat(requests.operations()).containsExactly("PutObject", "ListObjectsV2", "DeleteObject");
+    assertThat(raw.listObjectsV2(b -> b.bucket(bucket).prefix("variants/")).contents()).isEmpty();
+  }
+
+  @Test
+  void countVariantsIsOneListing() throws Exception {
+    store.save("ns", "id", "png", new byte[1]);
+    for (int i = 0; i < 5; i++) {
+      store.saveVariant("ns", "id", "k" + i, "png", new byte[1]);
+    }
+    requests.reset();
+
+    assertThat(store.countVariants("ns", "id")).isEqualTo(5);
+    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+  }
+
+  @Test
+  void variantsPrefixIsConfigurable() throws Exception {
+    try (S3ImageStore custom =
+        new S3ImageStore(server.client(), bucket, "images", "cache/v", Region.US_EAST_1)) {
+      custom.save("ns", "id", "png", new byte[3]);
+      custom.saveVariant("ns", "id", "k", "png", new byte[4]);
+      raw.headObject(b -> b.bucket(bucket).key("cache/v/ns/id/k.png"));
+      assertThat(store.findVariant("ns", "id", "k", "png")).isEmpty();
+      assertThat(custom.findVariant("ns", "id", "k", "png")).isPresent();
+    }
+  }
+
+  @Test
+  void withImagesAtTheRootANamespaceNamedLikeTheVariantsCountsOnlyItsImages() throws Exception {
+    try (S3ImageStore atRoot = new S3ImageStore(server.client(), bucket, "", Region.US_EAST_1)) {
+      atRoot.save("variants", "own", "png", new byte[3]);
+      atRoot.save("ns", "id", "png", new byte[3]);
+      atRoot.saveVariant("ns", "id", "k", "png", new byte[3]);
+
+      assertThat(atRoot.find("variants", "ns")).isEmpty();
+      assertThat(atRoot.deleteNamespace("variants")).isEqualTo(1);
+      assertThat(atRoot.find("ns", "id")).isPresent();
+    }
   }
 
   @Test

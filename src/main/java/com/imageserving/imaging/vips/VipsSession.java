@@ -28,6 +28,7 @@ public final class VipsSession implements AutoCloseable {
   private static final int FAIL_ON_ERROR = 2;
   private static final int KERNEL_LANCZOS3 = 5;
   private static final int HEIF_COMPRESSION_AV1 = 4;
+  private static final int INTERESTING_ATTENTION = 3;
   private static final int TRUE = 1;
 
   private final Natives natives;
@@ -137,6 +138,63 @@ public final class VipsSession implements AutoCloseable {
     return take(result, out);
   }
 
+  /** The {@code width × height} area at ({@code left}, {@code top}); it must lie inside. */
+  public VipsImage extractArea(VipsImage in, int left, int top, int width, int height) {
+    MemorySegment out = arena.allocate(ADDRESS);
+    int result =
+        natives.call(
+            arena,
+            "vips_extract_area",
+            List.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+            List.of(in.pointer, out, left, top, width, height));
+    return take(result, out);
+  }
+
+  /**
+   * The {@code width × height} area libvips finds most interesting by its attention strategy
+   * (edges, skin tones, saturated colour). Reads the image several times: give it an image in
+   * memory ({@link #copyMemory}), not a sequentially loaded one.
+   */
+  public VipsImage smartcrop(VipsImage in, int width, int height) {
+    MemorySegment out = arena.allocate(ADDRESS);
+    int result =
+        natives.call(
+            arena,
+            "vips_smartcrop",
+            List.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT),
+            List.of(in.pointer, out, width, height),
+            new Option("interesting", INTERESTING_ATTENTION));
+    return take(result, out);
+  }
+
+  /** Gaussian blur of standard deviation {@code sigma} pixels; 8-bit input stays 8-bit. */
+  public VipsImage gaussblur(VipsImage in, double sigma) {
+    MemorySegment out = arena.allocate(ADDRESS);
+    int result =
+        natives.call(
+            arena,
+            "vips_gaussblur",
+            List.of(ADDRESS, ADDRESS, JAVA_DOUBLE),
+            List.of(in.pointer, out, sigma));
+    return take(result, out);
+  }
+
+  /**
+   * libvips' sharpen: an unsharp mask of standard deviation {@code sigma} on the lightness channel
+   * (it works in LabS and converts back).
+   */
+  public VipsImage sharpen(VipsImage in, double sigma) {
+    MemorySegment out = arena.allocate(ADDRESS);
+    int result =
+        natives.call(
+            arena,
+            "vips_sharpen",
+            List.of(ADDRESS, ADDRESS),
+            List.of(in.pointer, out),
+            new Option("sigma", sigma));
+    return take(result, out);
+  }
+
   /** Removes alpha by blending onto {@code background} (one value per colour band). */
   public VipsImage flatten(VipsImage in, double... background) {
     MemorySegment out = arena.allocate(ADDRESS);
@@ -208,7 +266,10 @@ public final class VipsSession implements AutoCloseable {
       if (result != 0) {
         throw natives.error();
       }
-      return data.reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
+      byte[] encoded = data.reinterpret(length.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
+      // libvips 8.14's webpsave ignores strip: it writes the EXIF, XMP and ICC blobs it finds
+      // (GPS included), and builds a fresh EXIF block when there is none.
+      return saver == Saver.WEBP ? WebpMetadata.strip(encoded) : encoded;
     } finally {
       if (!data.equals(MemorySegment.NULL)) {
         natives.free(data);

@@ -1,0 +1,104 @@
+package com.imageserving.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the local backend has: variant folders on disk, leftovers of crashes. */
+class LocalImageStoreTest {
+  @TempDir Path uploads;
+
+  @Test
+  void temporaryVariantFilesLeftByACrashAreRemovedAtStartUp() throws Exception {
+    Path dir = Files.createDirectories(uploads.resolve("variants/ns/id"));
+    Files.write(dir.resolve(".upload-0123"), new byte[] {1});
+    Files.write(dir.resolve("k.png"), new byte[] {2});
+
+    LocalImageStore store = new LocalImageStore(uploads);
+
+    assertThat(dir.resolve(".upload-0123")).doesNotExist();
+    assertThat(dir.resolve("k.png")).exists();
+    assertThat(store.countVariants("ns", "id")).isEqualTo(1);
+  }
+
+  @Test
+  void aVariantIsWrittenToItsPathWithNothingElseLeft() throws Exception {
+    LocalImageStore store = new LocalImageStore(uploads);
+    store.save("ns", "id", "jpg", new byte[] {1});
+
+    var saved = store.saveVariant("ns", "id", "abc", "webp", new byte[] {1, 2, 3});
+
+    Path file = uploads.resolve("variants/ns/id/abc.webp").toAbsolutePath();
+    assertThat(saved.file()).isEqualTo(file);
+    assertThat(Files.readAllBytes(file)).containsExactly(1, 2, 3);
+    try (Stream<Path> files = Files.list(file.getParent())) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  /**
+   * Variant saves racing namespace deletes, with no HTTP in between so the windows are hit often:
+   * folders vanish under the saves, which must either keep their variant (with its original) or
+   * refuse with OriginalDeletedException, and never fail otherwise or leave a temporary file.
+   */
+  @Test
+  void variantSavesRacingNamespaceDeletesNeverFailNorOutliveTheirImage() throws Exception {
+    LocalImageStore store = new LocalImageStore(uploads);
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicBoolean saving = new AtomicBoolean(true);
+    Thread deleter =
+        Thread.ofPlatform()
+            .start(() -> {
+              while (saving.get()) {
+                try {
+                  store.deleteNamespace("race");
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              }
+            });
+    List<Thread> savers = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      savers.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                for (int i = 0; i < 500; i++) {
+                  String id = Names.newImageId();
+                  try {
+                    store.save("race", id, "jpg", new byte[] {1});
+                    store.saveVariant("race", id, "k", "png", new byte[] {2});
+                  } catch (ImageStore.OriginalDeletedException expected) {
+                    // the delete was first
+                  } catch (Exception e) {
+                    failures.add(e);
+                  }
+                }
+              }));
+    }
+    for (Thread saver : savers) {
+      saver.join();
+    }
+    saving.set(false);
+    deleter.join();
+    assertThat(failures).isEmpty();
+    // Every variant still there has its original, and no temporary file is left anywhere.
+    Path variants = uploads.resolve("variants");
+    if (Files.isDirectory(variants)) {
+      try (Stream<Path> files = Files.walk(variants)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          assertThat(file.getFileName().toString()).doesNotStartWith(".");
+          String id = file.getParent().getFileName().toString();
+          assertThat(store.find("race", id)).as("original of %s", file).isPresent();
+        }
+      }
+    }
+  }
+}

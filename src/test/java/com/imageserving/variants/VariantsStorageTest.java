@@ -1,0 +1,120 @@
+package com.imageserving.variants;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.imageserving.Backend;
+import com.imageserving.TestImages;
+import com.imageserving.TestServer;
+import com.imageserving.storage.S3ProxyServer;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+
+/** Kept variants in storage: shared by instances on one bucket, never outliving their image. */
+class VariantsStorageTest {
+
+  @Test
+  void twoInstancesOnOneBucketShareKeptVariants() {
+    S3ProxyServer s3 = S3ProxyServer.shared();
+    String bucket = s3.newBucket();
+    try (TestServer a = TestServer.start(s3.env(bucket));
+        TestServer b = TestServer.start(s3.env(bucket))) {
+      VariantClient viaA = new VariantClient(a);
+      VariantClient viaB = new VariantClient(b);
+      String id = viaA.uploadId("shared", TestImages.jpeg(800, 600));
+      String path = "/variants/_/rs:fill:120:90/plain/local:///shared/" + id + "@png";
+      HttpResponse<byte[]> rendered = viaA.get(path);
+      assertThat(rendered.statusCode()).isEqualTo(200);
+      HttpResponse<byte[]> kept = viaB.get(path);
+      assertThat(kept.statusCode()).isEqualTo(200);
+      assertThat(kept.body()).isEqualTo(rendered.body());
+      assertThat(kept.headers().firstValue("ETag"))
+          .isEqualTo(rendered.headers().firstValue("ETag"));
+      assertThat(viaA.renders()).isEqualTo(1);
+      assertThat(viaB.renders()).isZero();
+      assertThat(viaB.served("hit")).isEqualTo(1);
+      // Deleted through one, gone through the other.
+      assertThat(viaB.send("DELETE", "/images/shared/" + id).statusCode()).isEqualTo(200);
+      assertThat(viaA.error(path)).isEqualTo("404 Image not found");
+      assertThat(keys(s3.client(), bucket, "variants/")).isEmpty();
+    }
+  }
+
+  /**
+   * Renders of several variants run while the image is deleted: whatever the timing, each answer is
+   * the variant or 404, and afterwards nothing of the image is left in storage or served.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void deletesRacingRendersLeaveNoVariantBehind(Backend backend) throws Exception {
+    Map<String, String> env = backend.env();
+    try (TestServer server = TestServer.start(env)) {
+      VariantClient client = new VariantClient(server);
+      for (int round = 0; round < 6; round++) {
+        String id = client.uploadId("race", TestImages.jpeg(900, 600));
+        List<String> paths = new ArrayList<>();
+        for (int w = 1; w <= 6; w++) {
+          paths.add("/variants/_/w:" + (w * 50 + round) + "/plain/local:///race/" + id);
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+          for (String path : paths) {
+            answers.add(
+                pool.submit(() -> {
+                  go.await();
+                  return client.get(path).statusCode();
+                }));
+          }
+          Future<Integer> delete =
+              pool.submit(() -> {
+                go.await();
+                return client.send("DELETE", "/images/race/" + id).statusCode();
+              });
+          go.countDown();
+          assertThat(delete.get()).isEqualTo(200);
+          for (Future<Integer> answer : answers) {
+            assertThat(answer.get()).isIn(200, 404, 503);
+          }
+        }
+        for (String path : paths) {
+          assertThat(client.error(path)).isEqualTo("404 Image not found");
+        }
+        if (backend == Backend.LOCAL) {
+          Path dir = server.uploads().resolve("variants").resolve("race").resolve(id);
+          if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+              assertThat(files.toList()).isEmpty();
+            }
+          }
+        } else {
+          String bucket = env.get("S3_BUCKET");
+          assertThat(keys(S3ProxyServer.shared().client(), bucket, "variants/race/" + id + "/"))
+              .isEmpty();
+        }
+      }
+    }
+  }
+
+  private static List<String> keys(S3Client s3, String bucket, String prefix) {
+    return s3
+        .listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
+        .contents()
+        .stream()
+        .map(o -> o.key())
+        .toList();
+  }
+}
