@@ -393,7 +393,10 @@ public final class LocalImageStore implements ImageStore {
    * Whether {@code dir} and every folder above it up to the top of its tree ({@code images} or
    * {@code variants}) is a folder itself, not a link to one.
    */
-  private boolean isRealFolder(Path dir) {
+  private boolean isRealFolder(@Nullable Path dir) {
+    if (dir == null) {
+      return false;
+    }
     for (Path p = dir; p != null && !isTop(p); p = p.getParent()) {
       if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         return false;
