@@ -65,7 +65,7 @@ final class ServeFastPath extends HttpFilter {
     if (VariantUrls.hasOptions(request.getQueryString())) {
       return Optional.empty();
     }
-    // Raw path, as PathNames reads it: /images/{namespace}/{imageId} and nothing more.
+    // Raw path, as PathNames reads it: /images/{namespace}/{image_id} and nothing more.
     String[] segments = request.getRequestURI().split("/", -1);
     if (segments.length != 4
         || !"images".equals(segments[1])

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * OpenAPI for the imgproxy-style variant URLs. They are served by one catch-all mapping (the
  * signature covers the raw path), which springdoc could only show as {@code /variants/**}; the two
  * spellings are described here instead. The query spelling is documented on GET
- * /images/{namespace}/{imageId}.
+ * /images/{namespace}/{image_id}.
  */
 @Configuration(proxyBeanMethods = false)
 public class VariantsOpenApi {

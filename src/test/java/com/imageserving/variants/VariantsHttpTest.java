@@ -355,7 +355,7 @@ class VariantsHttpTest {
             "/variants/{signature}/{options}/{encoded_source}",
             "resizing_type")
         .doesNotContain("/variants/**");
-    var query = VariantClient.JSON.readTree(api).at("/paths/~1images~1{namespace}~1{imageId}/get");
+    var query = VariantClient.JSON.readTree(api).at("/paths/~1images~1{namespace}~1{image_id}/get");
     assertThat(query.get("parameters").findValuesAsString("name"))
         .contains("w", "h", "rt", "f", "sig");
   }
