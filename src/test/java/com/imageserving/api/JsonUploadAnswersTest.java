@@ -431,6 +431,37 @@ class JsonUploadAnswersTest {
     }
   }
 
+  /** The client declares more than it sends and closes its side: Tomcat's own 400. */
+  @ParameterizedTest
+  @MethodSource("cutShort")
+  void aBodyCutShortIsA400(String sent) throws IOException {
+    byte[] body = sent.getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /images/answers HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: "
+                  + (body.length + 1000)
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      socket.shutdownOutput();
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"detail\":\"Bad Request\"}");
+    }
+  }
+
+  static Stream<Named<String>> cutShort() {
+    return Stream.of(
+        Named.of("in the data string", "{\"data\": \"" + B64.substring(0, 500)),
+        Named.of("after the data string", data(B64).substring(0, B64.length() + 11)),
+        Named.of("in another field", "{\"x\": [1, 2"),
+        Named.of("broken JSON", "{\"data\": ]"),
+        Named.of("nothing", ""));
+  }
+
   // Bodies over the limit: raw sockets, since the service answers and closes without reading the
   // rest, which an HTTP client library reports as a broken pipe instead of reading the answer.
 
