@@ -2,11 +2,6 @@ package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,12 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Random;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +44,7 @@ class IngestHeapTest {
 
   @BeforeAll
   static void start() throws IOException {
-    photo = photo(4000, 3000);
+    photo = TestImages.photo(4000, 3000);
     origin = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     byte[] head =
         ("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nConnection: close\r\nContent-Length: "
@@ -179,48 +168,5 @@ class IngestHeapTest {
     }
     String answer = new String(ANSWER, 0, length, StandardCharsets.US_ASCII);
     assertThat(answer).startsWith("HTTP/1.1 200").contains(answerStart);
-  }
-
-  /**
-   * A photo-like JPEG: smooth colour at a few scales and a fine grain, so that it compresses like a
-   * camera's picture (a few MB for 12 MP) rather than like a flat test pattern.
-   */
-  static byte[] photo(int width, int height) {
-    Random random = new Random(12);
-    BufferedImage coarse = new BufferedImage(width / 100, height / 100, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < coarse.getHeight(); y++) {
-      for (int x = 0; x < coarse.getWidth(); x++) {
-        coarse.setRGB(x, y, random.nextInt(0x1000000));
-      }
-    }
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-    g.drawImage(coarse, 0, 0, width, height, null);
-    g.dispose();
-    WritableRaster raster = image.getRaster();
-    int[] row = new int[width * 3];
-    for (int y = 0; y < height; y++) {
-      raster.getPixels(0, y, width, 1, row);
-      for (int i = 0; i < row.length; i++) {
-        row[i] = Math.clamp(row[i] + (long) (random.nextGaussian() * 6), 0, 255);
-      }
-      raster.setPixels(0, y, width, 1, row);
-    }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
-      ImageWriteParam param = writer.getDefaultWriteParam();
-      param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-      param.setCompressionQuality(0.95f);
-      writer.setOutput(stream);
-      writer.write(null, new IIOImage(image, null, null), param);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      writer.dispose();
-    }
-    return out.toByteArray();
   }
 }
