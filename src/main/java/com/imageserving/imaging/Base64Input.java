@@ -2,6 +2,7 @@ package com.imageserving.imaging;
 
 import com.imageserving.imaging.vips.NativeBytes;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 
 /**
@@ -39,6 +40,11 @@ public final class Base64Input implements AutoCloseable {
     VALUES['='] = PADDING;
   }
 
+  /** Whole base64 text, not one character skipped, goes to the JDK's (vectorised) decoder. */
+  private static final Base64.Decoder STRICT = Base64.getDecoder();
+
+  private static final int BLOCK = 4 * 1024;
+
   // Of a data URL's header (between "data:" and the comma) only its start and end matter.
   private static final int HEAD_KEPT = 64;
   private static final int TAIL_KEPT = 16;
@@ -58,6 +64,8 @@ public final class Base64Input implements AutoCloseable {
 
   private final NativeBytes bytes;
   private final byte[] out = new byte[OUT];
+  private final byte[] block = new byte[BLOCK];
+  private final byte[] decodedBlock = new byte[BLOCK / 4 * 3];
   private int outLength;
   private Phase phase = Phase.LEADING;
   private final char[] prefix = new char[5];
@@ -70,6 +78,7 @@ public final class Base64Input implements AutoCloseable {
   private int shift = 18;
   private boolean awaitingSecondPad;
   private boolean padded;
+  private int noBlocksFor;
   private String error = "";
   private boolean handedOver;
 
@@ -135,6 +144,7 @@ public final class Base64Input implements AutoCloseable {
     shift = 18;
     awaitingSecondPad = false;
     padded = false;
+    noBlocksFor = 0;
     error = "";
   }
 
@@ -293,8 +303,32 @@ public final class Base64Input implements AutoCloseable {
   }
 
   /**
-   * Decodes from {@code from} while the bytes are in the alphabet, four at a time where it can; the
-   * index of the first byte left to {@link #decode}, or {@code end}.
+   * Decodes whole blocks from {@code from}, at the start of a quantum, with the JDK's decoder as
+   * long as they hold only the alphabet (and padding at their very end, which ends the text): there
+   * the strict decoder and the lenient one agree. The index of the first byte left, or {@code end}.
+   */
+  private int decodeBlocks(byte[] text, int from, int end) {
+    int i = from;
+    while (end - i >= BLOCK && !padded) {
+      System.arraycopy(text, i, block, 0, BLOCK);
+      int n;
+      try {
+        n = STRICT.decode(block, decodedBlock);
+      } catch (IllegalArgumentException skippedOrMisplaced) {
+        noBlocksFor = BLOCK;
+        return i; // characters to skip, or padding inside: one at a time, by the rules below
+      }
+      flush();
+      bytes.append(decodedBlock, 0, n);
+      padded = n < decodedBlock.length;
+      i += BLOCK;
+    }
+    return i;
+  }
+
+  /**
+   * Decodes from {@code from} while the bytes are in the alphabet: whole blocks by the JDK where it
+   * can, else four at a time; the index of the first byte left to {@link #decode}, or {@code end}.
    */
   private int decodeRun(byte[] text, int from, int end) {
     int[] values = VALUES;
@@ -303,8 +337,23 @@ public final class Base64Input implements AutoCloseable {
     int o = outLength;
     int bits = this.bits;
     int shift = this.shift;
+    // After a block the JDK refused, the next tries wait for a block's length: one exception per
+    // block at most, whatever the text.
+    boolean blocks = noBlocksFor <= 0;
     while (i < end) {
       if (shift == 18) {
+        if (blocks && end - i >= BLOCK) {
+          outLength = o;
+          int next = decodeBlocks(text, i, end);
+          o = outLength;
+          // It stops at a block it cannot take (or after padding): no more tries in this run.
+          blocks = false;
+          i = next;
+          if (padded) {
+            break;
+          }
+          continue;
+        }
         for (int quads = Math.min((end - i) >> 2, (OUT - o) / 3); quads > 0; quads--) {
           int a = values[text[i] & 0xff];
           int b = values[text[i + 1] & 0xff];
@@ -354,6 +403,7 @@ public final class Base64Input implements AutoCloseable {
     outLength = o;
     this.bits = bits;
     this.shift = shift;
+    noBlocksFor -= i - from;
     return i;
   }
 

@@ -172,6 +172,69 @@ class Base64InputTest {
     }
   }
 
+  /**
+   * Long texts in long pieces, where whole blocks go to the JDK's strict decoder: with a stray
+   * character, padding or an error here and there, at any distance from a block's edges.
+   */
+  @Test
+  void answersAsDecodingTheWholeStringDidOnLongTextInLongPieces() {
+    Random random = new Random(16_384);
+    String[] odd = {" ", "!", "=", "==", "A", "AA==", "-", "\n", "é", "AAA=", "==A"};
+    for (int i = 0; i < 300; i++) {
+      byte[] image = new byte[30_000 + random.nextInt(60_000)];
+      random.nextBytes(image);
+      StringBuilder text = new StringBuilder(Base64.getEncoder().encodeToString(image));
+      int changes = random.nextInt(4);
+      for (int c = 0; c < changes; c++) {
+        text.insert(random.nextInt(text.length() + 1), odd[random.nextInt(odd.length)]);
+      }
+      if (random.nextBoolean()) {
+        text.insert(0, "data:image/jpeg;base64,");
+      }
+      String data = text.toString();
+      String expected = TestInputs.decodedBefore(data);
+      byte[] latin1 = data.getBytes(StandardCharsets.ISO_8859_1);
+      String actual;
+      try (Base64Input input = Base64Input.start(data.length(), UNLIMITED)) {
+        for (int at = 0; at < latin1.length; ) {
+          int n = Math.min(latin1.length - at, 1 + random.nextInt(70_000));
+          input.append(latin1, at, n);
+          at += n;
+        }
+        actual = TestInputs.describe(TestInputs.contents(input.finish()));
+      } catch (InvalidBase64Exception e) {
+        actual = e.getMessage();
+      }
+      assertThat(actual).as("text %d with %d changes", i, changes).isEqualTo(expected);
+    }
+  }
+
+  /** Padding that ends a block the JDK decodes ends the text, as it does anywhere else. */
+  @Test
+  void paddingAtTheEndOfABlockEndsTheText() {
+    for (int length = 4 * 1024 - 24; length <= 4 * 1024 + 24; length += 4) {
+      String block = "A".repeat(length);
+      for (String end : new String[] {"AA==", "AAA=", "AAAA"}) {
+        for (String after : new String[] {"", "\n ", "QUJD", "=", "A"}) {
+          check(block + end + after);
+        }
+      }
+    }
+  }
+
+  private static void check(String data) {
+    String actual;
+    try (Base64Input input = Base64Input.start(data.length(), UNLIMITED)) {
+      input.append(data.getBytes(StandardCharsets.US_ASCII), 0, data.length());
+      actual = TestInputs.describe(TestInputs.contents(input.finish()));
+    } catch (InvalidBase64Exception e) {
+      actual = e.getMessage();
+    }
+    assertThat(actual)
+        .as("%d: %s", data.length(), data.substring(data.length() - 12))
+        .isEqualTo(TestInputs.decodedBefore(data));
+  }
+
   @Test
   void theImageIsReservedFromTheStartAndFreedWithItsMemory() {
     InputBudget budget = new InputBudget(1000);
