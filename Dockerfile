@@ -27,8 +27,9 @@ RUN java -Djarmode=tools -jar /tmp/image-serving-service.jar extract --destinati
       -jar /app/image-serving-service.jar \
  && rm -rf /tmp/aot-training
 # JAVA_OPTS: a small fixed heap with the serial collector keeps peak RSS near 512 MB during
-# 12 MP uploads (raise -Xmx for many concurrent large base64 uploads). MALLOC_*: fewer glibc
-# arenas and big blocks mmapped, so libvips's buffers go back to the system after each image.
+# 12 MP uploads (bodies, base64 ones too, live in native memory under the input budget).
+# MALLOC_*: fewer glibc arenas and big blocks mmapped, so libvips's buffers go back to the
+# system after each image.
 ENV UPLOADS_PATH=/app/uploads \
     HOST=0.0.0.0 \
     PORT=8000 \

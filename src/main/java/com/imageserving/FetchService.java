@@ -3,11 +3,12 @@ package com.imageserving;
 import com.imageserving.config.FetchSettings;
 import com.imageserving.config.ImagingSettings;
 import com.imageserving.fetch.FetchException;
-import com.imageserving.fetch.FetchedBody;
 import com.imageserving.fetch.ImageFetcher;
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.ImageRejectedException;
+import com.imageserving.imaging.InputBudget;
+import com.imageserving.imaging.InputTooLargeException;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.storage.ImageStore;
 import com.imageserving.storage.ImageStore.StorageException;
@@ -38,7 +39,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * The fetch use cases: one external image returned as base64, or many fetched and stored. URLs that
- * point at this very service are answered from storage without any network request.
+ * point at this very service are answered from storage without any network request. Fetched bodies
+ * stream straight into native memory ({@link ImageInput}), under the same input budget as uploads.
  */
 @Service
 public class FetchService {
@@ -52,6 +54,7 @@ public class FetchService {
   private final HostingService hosting;
   private final ImagingSettings imaging;
   private final FetchSettings settings;
+  private final InputBudget budget;
 
   public FetchService(
       ImageFetcher fetcher,
@@ -59,13 +62,15 @@ public class FetchService {
       ImageStore store,
       HostingService hosting,
       ImagingSettings imaging,
-      FetchSettings settings) {
+      FetchSettings settings,
+      InputBudget budget) {
     this.fetcher = fetcher;
     this.processor = processor;
     this.store = store;
     this.hosting = hosting;
     this.imaging = imaging;
     this.settings = settings;
+    this.budget = budget;
   }
 
   /** Bytes and their media type. */
@@ -90,7 +95,12 @@ public class FetchService {
       return new Image(readAll(image), image.mimeType());
     }
     checkPool(pool);
-    ProcessedImage image = process(fetcher.fetch(url, pool));
+    ProcessedImage image;
+    try (ImageInput input = download(url, pool)) {
+      image = processor.process(input, imaging.maxFetchSize());
+    } catch (ImageRejectedException e) {
+      throw notAnImage(e);
+    }
     return new Image(image.data(), image.format().mimeType());
   }
 
@@ -141,26 +151,38 @@ public class FetchService {
   private String storeOne(String namespace, String url, @Nullable String pool, String ownBase)
       throws Exception {
     OwnImage own = ownImage(url, ownBase);
-    byte[] bytes;
-    if (own != null) {
-      bytes = readAll(find(own));
-    } else {
-      bytes = fetcher.fetch(url, pool).bytes();
-    }
     HostingService.Stored stored;
-    try {
-      stored = hosting.storeFetched(namespace, ImageInput.copyOf(bytes));
+    // Closing after the hand-over to processing does nothing; before it, it frees the body.
+    try (ImageInput input = own != null ? input(find(own)) : download(url, pool)) {
+      stored = hosting.storeFetched(namespace, input);
     } catch (ImageRejectedException e) {
       throw notAnImage(e);
     }
     return ownBase + "/images/" + namespace + "/" + stored.imageId();
   }
 
-  private ProcessedImage process(FetchedBody body) throws FetchException {
+  /** The body of {@code url}, streamed into native memory; the caller owns it. */
+  private ImageInput download(String url, @Nullable String pool) throws FetchException {
+    return fetcher.fetch(url, pool, this::intoNativeMemory).body();
+  }
+
+  /** A fetched body as it arrives; the fetcher has bounded it by MAX_FETCH_BYTES already. */
+  private ImageInput intoNativeMemory(InputStream body, long declaredLength, long limit)
+      throws IOException {
     try {
-      return processor.process(ImageInput.copyOf(body.bytes()), imaging.maxFetchSize());
-    } catch (ImageRejectedException e) {
-      throw notAnImage(e);
+      return ImageInput.read(body, declaredLength, limit, budget);
+    } catch (InputTooLargeException e) {
+      // More than its Content-Length, which OkHttp does not let through: a broken exchange.
+      throw new IOException("Body longer than declared", e);
+    }
+  }
+
+  /** A stored image of ours, streamed into native memory like a fetched one. */
+  private ImageInput input(StoredImage image) throws StorageException {
+    try (InputStream in = store.open(image, 0, image.size())) {
+      return ImageInput.read(in, image.size(), image.size(), budget);
+    } catch (IOException | InputTooLargeException e) {
+      throw new StorageException("Failed to read image", e, false);
     }
   }
 

@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,19 +34,26 @@ public final class ChildProcess implements AutoCloseable {
    * output goes to {@code workDir/child.log}.
    */
   public static ProcessBuilder command(Path workDir, Map<String, String> env) {
+    return command(workDir, env, List.of());
+  }
+
+  /** As {@link #command(Path, Map)}, with JVM options ({@code -Xmx160m}) before the jar. */
+  public static ProcessBuilder command(
+      Path workDir, Map<String, String> env, List<String> jvmOptions) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // Integration tests (run by failsafe after packaging) start the jar users run; unit tests,
     // which run before there is a jar, start main() from the test classpath.
     String jar = System.getProperty("service.jar");
-    List<String> command =
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(jvmOptions);
+    command.addAll(
         jar != null
-            ? List.of(java, "-jar", jar)
+            ? List.of("-jar", jar)
             : List.of(
-                java,
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
-                Application.class.getName());
+                Application.class.getName()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir.toFile())
@@ -59,8 +67,14 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Starts and waits until /health answers (at most a minute). */
   public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
+    return start(workDir, env, List.of());
+  }
+
+  /** As {@link #start(Path, Map)}, with JVM options. */
+  public static ChildProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions)
+      throws Exception {
     int port = freePort();
-    ProcessBuilder builder = command(workDir, env);
+    ProcessBuilder builder = command(workDir, env, jvmOptions);
     builder.environment().put("PORT", Integer.toString(port));
     builder.environment().put("HOST", "127.0.0.1");
     ChildProcess child = new ChildProcess(builder.start(), port);

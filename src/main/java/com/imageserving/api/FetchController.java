@@ -8,12 +8,13 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -41,6 +42,7 @@ public class FetchController {
 
   public record FetchRequest(String url, @Nullable String pool) {}
 
+  /** The answer of /images/fetch, for the API docs; Base64JsonResponse writes it. */
   public record FetchResponse(String data, String mimeType) {}
 
   public record ProxyRequest(List<String> urls, @Nullable String pool) {}
@@ -57,19 +59,27 @@ public class FetchController {
               content =
                   @Content(
                       mediaType = "application/json",
-                      schema = @Schema(implementation = FetchRequest.class))))
+                      schema = @Schema(implementation = FetchRequest.class))),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              content =
+                  @Content(
+                      mediaType = "application/json",
+                      schema = @Schema(implementation = FetchResponse.class))))
   @PostMapping("/images/fetch")
-  public FetchResponse fetch(HttpServletRequest request)
+  public void fetch(HttpServletRequest request, HttpServletResponse response)
       throws IOException, FetchException, StorageException {
     JsonNode body = RequestBodies.jsonObject(RequestBodies.read(request, MAX_BODY_BYTES));
     String url = RequestBodies.requiredString(body, "url");
     String pool = RequestBodies.optionalString(body, "pool");
+    FetchService.Image image;
     try {
-      FetchService.Image image = fetching.fetchOne(url, pool, baseUrl.of(request));
-      return new FetchResponse(Base64.getEncoder().encodeToString(image.data()), image.mimeType());
+      image = fetching.fetchOne(url, pool, baseUrl.of(request));
     } catch (FetchService.NotStoredException e) {
       throw new ApiException(HttpStatus.NOT_FOUND, "Image not found");
     }
+    Base64JsonResponse.write(response, image.data(), image.mimeType());
   }
 
   @Operation(

@@ -76,19 +76,16 @@ final class RequestBodies {
   /** Parses a JSON object body; anything else is a 422 like the original's. */
   static JsonNode jsonObject(byte[] body) {
     if (body.length == 0) {
-      throw ValidationError.of(List.of("body"), "Field required", "missing");
+      throw missing();
     }
     JsonNode node;
     try {
       node = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw ValidationError.of(List.of("body"), "JSON decode error", "json_invalid");
+      throw jsonInvalid();
     }
     if (node == null || !node.isObject()) {
-      throw ValidationError.of(
-          List.of("body"),
-          "Input should be a valid dictionary or object to extract fields from",
-          "model_attributes_type");
+      throw notAnObject();
     }
     return node;
   }
@@ -96,11 +93,10 @@ final class RequestBodies {
   static String requiredString(JsonNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null) {
-      throw ValidationError.of(List.of("body", field), "Field required", "missing");
+      throw missing(field);
     }
     if (!value.isString()) {
-      throw ValidationError.of(
-          List.of("body", field), "Input should be a valid string", "string_type");
+      throw notAString(field);
     }
     return value.asString();
   }
@@ -111,13 +107,40 @@ final class RequestBodies {
       return null;
     }
     if (!value.isString()) {
-      throw ValidationError.of(
-          List.of("body", field), "Input should be a valid string", "string_type");
+      throw notAString(field);
     }
     return value.asString();
   }
 
-  private static ApiException tooLarge() {
+  // The original's answers (FastAPI/pydantic), shared by every JSON body.
+
+  /** An empty body. */
+  static ValidationError missing() {
+    return ValidationError.of(List.of("body"), "Field required", "missing");
+  }
+
+  static ValidationError missing(String field) {
+    return ValidationError.of(List.of("body", field), "Field required", "missing");
+  }
+
+  static ValidationError jsonInvalid() {
+    return ValidationError.of(List.of("body"), "JSON decode error", "json_invalid");
+  }
+
+  /** Valid JSON, but not an object. */
+  static ValidationError notAnObject() {
+    return ValidationError.of(
+        List.of("body"),
+        "Input should be a valid dictionary or object to extract fields from",
+        "model_attributes_type");
+  }
+
+  static ValidationError notAString(String field) {
+    return ValidationError.of(
+        List.of("body", field), "Input should be a valid string", "string_type");
+  }
+
+  static ApiException tooLarge() {
     return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Request body too large");
   }
 }

@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.http.HttpStatus;
@@ -81,20 +80,14 @@ public class UploadController {
         stored.image().data().length);
   }
 
-  /**
-   * The body's image. Raw and multipart bodies stream straight into native memory; base64 has to be
-   * decoded on the heap first, then is copied there.
-   */
+  /** The body's image, streamed into native memory whatever its form. */
   private ImageInput imageInput(HttpServletRequest request) throws IOException, ServletException {
     String type = request.getContentType();
     String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (mediaType.isEmpty()
         || mediaType.equals("application/json")
         || mediaType.endsWith("+json")) {
-      String data =
-          RequestBodies.requiredString(
-              RequestBodies.jsonObject(RequestBodies.read(request, maxBodyBytes)), "data");
-      return ImageInput.copyOf(decodeBase64(data));
+      return JsonImageBody.read(request, maxBodyBytes, budget);
     }
     if (mediaType.equals("multipart/form-data")) {
       Part part = request.getPart("file");
@@ -110,40 +103,5 @@ public class UploadController {
       return RequestBodies.readImage(request, maxBodyBytes, budget);
     }
     throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type");
-  }
-
-  /**
-   * Base64 with an optional {@code data:image/...;base64,} prefix. Decoding is lenient about line
-   * breaks and stray characters, like the original's; what it yields is checked as an image.
-   */
-  static byte[] decodeBase64(String data) {
-    String payload = data.strip();
-    if (payload.regionMatches(true, 0, "data:", 0, 5)) {
-      int comma = payload.indexOf(',');
-      String header = comma < 0 ? payload : payload.substring(5, comma).toLowerCase(Locale.ROOT);
-      if (comma < 0 || !header.endsWith(";base64")) {
-        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid data URL: expected base64");
-      }
-      String mime = header.substring(0, header.length() - ";base64".length());
-      if (!mime.isEmpty() && !mime.startsWith("image/")) {
-        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid data URL: not an image type");
-      }
-      payload = payload.substring(comma + 1);
-    }
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(payload);
-    } catch (IllegalArgumentException strictFailed) {
-      try {
-        // Line breaks or stray characters: the lenient decoder skips them, like the original's.
-        bytes = Base64.getMimeDecoder().decode(payload);
-      } catch (IllegalArgumentException e) {
-        throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data");
-      }
-    }
-    if (bytes.length == 0) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, "Invalid base64 data: empty");
-    }
-    return bytes;
   }
 }

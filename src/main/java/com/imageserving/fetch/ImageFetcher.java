@@ -9,12 +9,19 @@ import org.jspecify.annotations.Nullable;
 public interface ImageFetcher {
 
   /**
-   * Fetches one URL and returns its body, bounded by MAX_FETCH_BYTES.
+   * Fetches one URL, its body bounded by MAX_FETCH_BYTES and read by {@code reader} as it arrives.
    *
    * @param pool a pool name, or null for the combined pool of all proxies (direct when none)
    * @throws FetchException refused URL, unknown pool, failure after retries, or body too large
    */
-  FetchedBody fetch(String url, @Nullable String pool) throws FetchException;
+  <T> Fetched<T> fetch(String url, @Nullable String pool, BodyReader<T> reader)
+      throws FetchException;
+
+  /** {@link #fetch(String, String, BodyReader)} into an array, where a small body is wanted. */
+  default FetchedBody fetch(String url, @Nullable String pool) throws FetchException {
+    Fetched<byte[]> fetched = fetch(url, pool, (body, declared, limit) -> body.readAllBytes());
+    return new FetchedBody(fetched.body(), fetched.contentType(), fetched.finalUrl());
+  }
 
   /** Whether a pool of that name is configured. */
   boolean hasPool(String pool);

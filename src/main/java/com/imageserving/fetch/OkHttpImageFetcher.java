@@ -158,7 +158,8 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
   }
 
   @Override
-  public FetchedBody fetch(String url, @Nullable String pool) throws FetchException {
+  public <T> Fetched<T> fetch(String url, @Nullable String pool, BodyReader<T> reader)
+      throws FetchException {
     ProxyPool proxies;
     String poolTag;
     if (pool == null) {
@@ -181,9 +182,11 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
     AtomicInteger attempts = new AtomicInteger();
     try {
       return retry.executeCheckedSupplier(
-          () -> attempt(target, proxies, poolTag, attempts.incrementAndGet()));
+          () -> attempt(target, proxies, poolTag, attempts.incrementAndGet(), reader));
     } catch (FetchException e) {
       throw e;
+    } catch (LimitedBody.ReaderFailure e) {
+      throw e.failure(); // the reader's own (a full input budget: 503), not a failed fetch
     } catch (RetryableFailure e) {
       throw new FetchException(FetchException.Kind.FAILED, FAILED_MESSAGE, e);
     } catch (Throwable e) {
@@ -194,7 +197,8 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
     }
   }
 
-  private FetchedBody attempt(HttpUrl url, @Nullable ProxyPool proxies, String poolTag, int number)
+  private <T> Fetched<T> attempt(
+      HttpUrl url, @Nullable ProxyPool proxies, String poolTag, int number, BodyReader<T> reader)
       throws FetchException, RetryableFailure {
     ProxyRoute route = proxies == null ? null : proxies.acquire();
     OkHttpClient client = direct;
@@ -211,7 +215,7 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
     String via = route == null ? "direct" : route.endpoint().toString();
     long start = System.nanoTime();
     try {
-      FetchedBody body = exchange(client, url);
+      Fetched<T> body = exchange(client, url, reader);
       success(route, start);
       metrics.count(poolTag, Outcome.SUCCESS);
       return body;
@@ -254,8 +258,11 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
     }
   }
 
-  /** One attempt: the request and up to {@value #MAX_REDIRECTS} redirects, within one timeout. */
-  private FetchedBody exchange(OkHttpClient client, HttpUrl url)
+  /**
+   * One attempt: the request and up to {@value #MAX_REDIRECTS} redirects, within one timeout. The
+   * body goes straight to {@code reader}, bounded by MAX_FETCH_BYTES as it streams.
+   */
+  private <T> Fetched<T> exchange(OkHttpClient client, HttpUrl url, BodyReader<T> reader)
       throws FetchException, RetryableFailure {
     long deadline = System.nanoTime() + settings.timeout().toNanos();
     HttpUrl current = url;
@@ -300,14 +307,14 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
           throw new FetchException(FetchException.Kind.FAILED, FAILED_MESSAGE);
         }
         ResponseBody body = response.body();
-        byte[] bytes;
+        T read;
         try {
-          bytes = LimitedBody.read(call, body, settings.maxFetchBytes());
+          read = LimitedBody.read(call, body, settings.maxFetchBytes(), reader);
         } catch (IOException e) {
           throw new RetryableFailure(describe(e), e);
         }
         String type = response.header("Content-Type");
-        return new FetchedBody(bytes, type, current.toString());
+        return new Fetched<>(read, type, current.toString());
       }
     }
   }

@@ -24,7 +24,8 @@ public final class ImageInput implements AutoCloseable {
   // Set once, by whichever comes first: close() or the hand-over to the processor.
   private final AtomicBoolean released = new AtomicBoolean();
 
-  private ImageInput(NativeBytes bytes) {
+  /** Takes over {@code bytes}, already filled. */
+  ImageInput(NativeBytes bytes) {
     this.bytes = bytes;
   }
 

@@ -107,6 +107,14 @@ public final class NativeBytes implements AutoCloseable {
     old.close();
   }
 
+  /**
+   * Forgets the bytes appended so far and keeps the memory, so that it can be filled again (a JSON
+   * upload whose {@code data} key comes twice counts the last one).
+   */
+  public void clear() {
+    size = 0;
+  }
+
   /** The number of bytes appended. */
   public long size() {
     return size;
