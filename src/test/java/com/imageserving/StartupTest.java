@@ -2,6 +2,7 @@ package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imageserving.support.ChildProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -2,15 +2,12 @@ package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.RawHttp;
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
-import java.io.ByteArrayOutputStream;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Hostile clients over real sockets: each gets a 4xx (or is cut off) quickly, and while each attack
@@ -39,12 +35,7 @@ class HostileHttpTest {
   static void start() {
     // Production reads time out after 10 s; 2 s here keeps the slow-client tests short.
     server = TestServer.start(Map.of(), "--server.tomcat.connection-timeout=2s");
-    String body =
-        "{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(64, 48)) + "\"}";
-    HttpResponse<String> uploaded = post("/images/hostile", "application/json", body);
-    assertThat(uploaded.statusCode()).isEqualTo(200);
-    String id = JsonMapper.builder().build().readTree(uploaded.body()).get("image_id").asString();
-    imagePath = "/images/hostile/" + id;
+    imagePath = "/images/hostile/" + server.uploadedId("hostile", TestImages.jpeg(64, 48));
   }
 
   @AfterAll
@@ -132,7 +123,7 @@ class HostileHttpTest {
                   // expected: the server stops reading
                 }
               });
-      String text = readAll(socket.getInputStream());
+      String text = RawHttp.readAll(socket.getInputStream());
       writer.join(QUICK);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK);
       return text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : 0;
@@ -192,7 +183,7 @@ class HostileHttpTest {
         socket.setSoTimeout(15_000);
         socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes());
         // Nothing more: the server must give up after its read timeout (2 s here).
-        assertThat(readAll(socket.getInputStream())).doesNotContain("200");
+        assertThat(RawHttp.readAll(socket.getInputStream())).doesNotContain("200");
       }
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
     });
@@ -309,30 +300,9 @@ class HostileHttpTest {
 
   private static RawHttp.Response rawResponse(String request) throws IOException {
     long start = System.nanoTime();
-    try (Socket socket = new Socket("127.0.0.1", server.port())) {
-      socket.setSoTimeout((int) QUICK.toMillis());
-      OutputStream out = socket.getOutputStream();
-      try {
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-      } catch (SocketException closedEarly) {
-        // the server answered and closed before reading it all
-      }
-      String text = readAll(socket.getInputStream());
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK);
-      return new RawHttp.Response(
-          text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : 0, text);
-    }
-  }
-
-  private static String readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try {
-      in.transferTo(bytes);
-    } catch (SocketException reset) {
-      // a reset after the answer still leaves the answer
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
+    RawHttp.Response response = RawHttp.send(server.port(), request);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(QUICK);
+    return response;
   }
 
   private static void sleep(long millis) {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imageserving.support.RawServer;
+import com.imageserving.support.TestFetch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -201,30 +201,17 @@ class UrlGuardTest {
 
   // --- End to end: a listener on loopback counts connections; none may arrive. ---
 
-  private ServerSocket listener;
   private final AtomicInteger accepted = new AtomicInteger();
-  private Thread acceptor;
+  private RawServer listener;
 
   @BeforeEach
   void listen() throws IOException {
-    listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-    acceptor =
-        Thread.ofVirtual()
-            .start(() -> {
-              while (!listener.isClosed()) {
-                try (Socket s = listener.accept()) {
-                  accepted.incrementAndGet();
-                } catch (IOException e) {
-                  return;
-                }
-              }
-            });
+    listener = new RawServer(socket -> accepted.incrementAndGet());
   }
 
   @AfterEach
   void close() throws Exception {
     listener.close();
-    acceptor.join(2000);
   }
 
   static Stream<String> loopbackUrls() {
@@ -253,7 +240,7 @@ class UrlGuardTest {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (OkHttpImageFetcher fetcher =
         new OkHttpImageFetcher(TestFetch.settings(Map.of(), false, 3), meters, resolver)) {
-      String url = template.formatted(listener.getLocalPort());
+      String url = template.formatted(listener.port());
       assertThatThrownBy(() -> fetcher.fetch(url, null))
           .isInstanceOfSatisfying(
               FetchException.class,

@@ -3,6 +3,7 @@ package com.imageserving.imaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.config.OutputFormat;
+import com.imageserving.support.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
 import java.io.IOException;
@@ -110,7 +111,7 @@ class ImagingMemoryTest {
               Arrays.copyOf(jpeg, jpeg.length / 2),
               random,
               "<svg xmlns=\"http://www.w3.org/2000/svg\"/>".getBytes(StandardCharsets.UTF_8),
-              ImagingRejectionTest.pngOfZeros(30_000, 30_000));
+              TestImages.pngOfZeros(30_000, 30_000));
       try (VipsImageProcessor toJpeg = processor(OutputFormat.JPEG);
           VipsImageProcessor toWebp = processor(OutputFormat.WEBP)) {
         List<VipsImageProcessor> processors = List.of(toJpeg, toWebp);

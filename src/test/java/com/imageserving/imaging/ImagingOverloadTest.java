@@ -3,6 +3,7 @@ package com.imageserving.imaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.config.OutputFormat;
+import com.imageserving.support.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
 import java.util.ArrayList;

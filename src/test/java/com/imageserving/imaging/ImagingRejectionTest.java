@@ -1,23 +1,19 @@
 package com.imageserving.imaging;
 
-import static com.imageserving.imaging.TestImages.encode;
-import static com.imageserving.imaging.TestImages.fixture;
+import static com.imageserving.support.TestImages.encode;
+import static com.imageserving.support.TestImages.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.imageserving.config.OutputFormat;
 import com.imageserving.imaging.ImageRejectedException.Reason;
+import com.imageserving.support.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,7 +106,7 @@ class ImagingRejectionTest {
 
   @Test
   void pngPixelBombIsRefusedFromItsHeader() throws IOException {
-    byte[] bomb = pngOfZeros(30_000, 30_000);
+    byte[] bomb = TestImages.pngOfZeros(30_000, 30_000);
     assertThat(bomb.length).isLessThan(200_000);
     long start = System.nanoTime();
     assertThat(reasonFor(bomb)).isEqualTo(Reason.TOO_MANY_PIXELS);
@@ -136,42 +132,5 @@ class ImagingRejectionTest {
     long start = System.nanoTime();
     assertThat(reasonFor(jpeg)).isEqualTo(Reason.TOO_MANY_PIXELS);
     assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
-  }
-
-  /** A valid 1-bit greyscale PNG of zeros: ~110 KB on disk, 900 million pixels decoded. */
-  static byte[] pngOfZeros(int width, int height) throws IOException {
-    ByteArrayOutputStream idat = new ByteArrayOutputStream();
-    Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
-    try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
-      byte[] row = new byte[1 + (width + 7) / 8]; // filter byte 0, then zero bits
-      for (int y = 0; y < height; y++) {
-        z.write(row);
-      }
-    } finally {
-      deflater.end();
-    }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(png);
-    out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
-    DataOutputStream h = new DataOutputStream(ihdr);
-    h.writeInt(width);
-    h.writeInt(height);
-    h.write(new byte[] {1, 0, 0, 0, 0}); // bit depth 1, greyscale, deflate, no filter, no interlace
-    chunk(out, "IHDR", ihdr.toByteArray());
-    chunk(out, "IDAT", idat.toByteArray());
-    chunk(out, "IEND", new byte[0]);
-    return png.toByteArray();
-  }
-
-  private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
-    byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-    out.writeInt(data.length);
-    out.write(name);
-    out.write(data);
-    CRC32 crc = new CRC32();
-    crc.update(name);
-    crc.update(data);
-    out.writeInt((int) crc.getValue());
   }
 }

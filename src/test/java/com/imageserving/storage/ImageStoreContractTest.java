@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.support.Backend;
+import com.imageserving.support.RequestCounter;
+import com.imageserving.support.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,11 +31,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** What every {@link ImageStore} must do, run against the local disk and a real S3 server. */
 class ImageStoreContractTest {
   private static final Random RANDOM = new Random(42);
-
-  enum Backend {
-    LOCAL,
-    S3
-  }
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private @Nullable RequestCounter requests;

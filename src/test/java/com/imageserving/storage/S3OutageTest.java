@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.support.S3ProxyServer;
 import java.io.InputStream;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

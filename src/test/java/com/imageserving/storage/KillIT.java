@@ -1,9 +1,10 @@
-package com.imageserving.hosting;
+package com.imageserving.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.ChildProcess;
-import com.imageserving.TestImages;
+import com.imageserving.support.ChildProcess;
+import com.imageserving.support.Json;
+import com.imageserving.support.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * kill -9 of the packaged jar during a stream of uploads, then a restart on the same folder: every
@@ -36,8 +35,7 @@ class KillIT {
     Path uploads = work.resolve("uploads");
     Map<String, String> env = Map.of("UPLOADS_PATH", uploads.toString(), "DEBUG", "true");
     Map<String, Long> acknowledged = new ConcurrentHashMap<>();
-    String body =
-        "{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(800, 600)) + "\"}";
+    String body = Json.upload(TestImages.jpeg(800, 600));
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     AtomicBoolean running = new AtomicBoolean(true);
 
@@ -55,7 +53,7 @@ class KillIT {
                           .build(),
                       HttpResponse.BodyHandlers.ofString());
               if (response.statusCode() == 200) {
-                JsonNode json = JsonMapper.builder().build().readTree(response.body());
+                JsonNode json = Json.read(response.body());
                 acknowledged.put(json.get("image_id").asString(), json.get("size").asLong());
               }
             } catch (Exception killed) {

@@ -1,15 +1,14 @@
-package com.imageserving.hosting;
+package com.imageserving.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
-import java.net.http.HttpRequest.BodyPublishers;
+import com.imageserving.support.Json;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,29 +17,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Temporary files, leftovers of interrupted writes, and uploads racing namespace deletes. */
 class CrashSafetyTest {
-  static final JsonMapper JSON = JsonMapper.builder().build();
-
-  static String uploadBody(byte[] image) {
-    return "{\"data\": \"" + Base64.getEncoder().encodeToString(image) + "\"}";
-  }
-
   @Test
   void anInterruptedWriteIsNeverServedCountedOrKept() throws Exception {
     Path uploads;
     String id = "0123456789abcdef0123456789abcdef-AAAAAAAAAAA";
     try (TestServer server = TestServer.start()) {
       uploads = server.uploads();
-      HttpResponse<String> ok =
-          server.send(
-              server
-                  .request("/images/ns")
-                  .header("Content-Type", "application/json")
-                  .POST(BodyPublishers.ofString(uploadBody(TestImages.png(10, 10))))
-                  .build());
+      HttpResponse<String> ok = server.upload("ns", TestImages.png(10, 10));
       assertThat(ok.statusCode()).isEqualTo(200);
       // What a write cut off by a crash leaves: a partial temporary file in the folder.
       Path dir = uploads.resolve("images").resolve("ns");
@@ -64,7 +50,7 @@ class CrashSafetyTest {
   @Test
   void uploadsRacingNamespaceDeletesNeverFailNorLoseLaterFiles() throws Exception {
     try (TestServer server = TestServer.start()) {
-      String body = uploadBody(TestImages.jpeg(64, 64));
+      String body = Json.upload(TestImages.jpeg(64, 64));
       ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
       List<Future<?>> tasks = new ArrayList<>();
       try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
@@ -72,15 +58,7 @@ class CrashSafetyTest {
           tasks.add(
               pool.submit(() -> {
                 for (int i = 0; i < 25; i++) {
-                  statuses.add(
-                      server
-                          .send(
-                              server
-                                  .request("/images/race")
-                                  .header("Content-Type", "application/json")
-                                  .POST(BodyPublishers.ofString(body))
-                                  .build())
-                          .statusCode());
+                  statuses.add(server.postJson("/images/race", body).statusCode());
                 }
               }));
         }
@@ -102,14 +80,7 @@ class CrashSafetyTest {
       assertThat(last.statusCode()).isEqualTo(200);
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        HttpResponse<String> response =
-            server.send(
-                server
-                    .request("/images/race")
-                    .header("Content-Type", "application/json")
-                    .POST(BodyPublishers.ofString(body))
-                    .build());
-        ids.add(JSON.readTree(response.body()).get("image_id").asString());
+        ids.add(Json.read(server.postJson("/images/race", body).body()).get("image_id").asString());
       }
       for (String id : ids) {
         assertThat(server.get("/images/race/" + id).statusCode()).isEqualTo(200);

@@ -1,6 +1,7 @@
-package com.imageserving.storage;
+package com.imageserving.support;
 
 import com.imageserving.config.S3Settings;
+import com.imageserving.storage.S3Clients;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package com.imageserving;
+package com.imageserving.support;
 
+import com.imageserving.Application;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

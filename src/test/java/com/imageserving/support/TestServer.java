@@ -1,5 +1,6 @@
-package com.imageserving;
+package com.imageserving.support;
 
+import com.imageserving.Application;
 import com.imageserving.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole service on a free loopback port, started exactly as {@code main} starts it but with a
@@ -118,6 +120,35 @@ public final class TestServer implements AutoCloseable {
 
   public HttpResponse<String> get(String path) {
     return send(request(path).GET().build());
+  }
+
+  /** POST of a JSON body. */
+  public HttpResponse<String> postJson(String path, String json) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  /** A JSON upload ({@link Json#upload}) of {@code image} into {@code namespace}. */
+  public HttpResponse<String> upload(String namespace, byte[] image) {
+    return postJson("/images/" + namespace, Json.upload(image));
+  }
+
+  /** Uploads {@code image}, requires a 200, and returns the answer. */
+  public JsonNode uploaded(String namespace, byte[] image) {
+    HttpResponse<String> response = upload(namespace, image);
+    if (response.statusCode() != 200) {
+      throw new AssertionError(
+          "upload to " + namespace + ": " + response.statusCode() + " " + response.body());
+    }
+    return Json.read(response.body());
+  }
+
+  /** Uploads {@code image}, requires a 200, and returns its image_id. */
+  public String uploadedId(String namespace, byte[] image) {
+    return uploaded(namespace, image).get("image_id").asString();
   }
 
   @Override

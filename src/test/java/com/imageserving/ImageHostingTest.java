@@ -1,10 +1,12 @@
-package com.imageserving.hosting;
+package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.Backend;
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.Backend;
+import com.imageserving.support.Json;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
@@ -26,14 +28,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Upload, serve and delete through HTTP, the same suite on every storage backend. */
 @ExtendWith(OutputCaptureExtension.class)
 @ParameterizedClass(name = "{0}")
 @EnumSource(Backend.class)
 class ImageHostingTest {
-  static final JsonMapper JSON = JsonMapper.builder().build();
   static final String ID = "[0-9a-f]{32}-[A-Za-z0-9_-]{11}";
   static TestServer server;
 
@@ -55,19 +55,11 @@ class ImageHostingTest {
   static void noop() {}
 
   static HttpResponse<String> uploadJson(String namespace, String json) {
-    return server.send(
-        server
-            .request("/images/" + namespace)
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(json))
-            .build());
+    return server.postJson("/images/" + namespace, json);
   }
 
   static JsonNode upload(String namespace, byte[] image) {
-    HttpResponse<String> response =
-        uploadJson(namespace, "{\"data\": \"" + Base64.getEncoder().encodeToString(image) + "\"}");
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
+    return server.uploaded(namespace, image);
   }
 
   static HttpResponse<byte[]> get(String path, String... headers) {
@@ -103,7 +95,7 @@ class ImageHostingTest {
         "data:image/png;base64," + Base64.getEncoder().encodeToString(TestImages.png(20, 10));
     HttpResponse<String> response = uploadJson("prefixed", "{\"data\": \"" + data + "\"}");
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(response.body()).get("width").asInt()).isEqualTo(20);
+    assertThat(Json.read(response.body()).get("width").asInt()).isEqualTo(20);
   }
 
   @Test
@@ -133,7 +125,7 @@ class ImageHostingTest {
                 .POST(BodyPublishers.ofByteArrays(java.util.List.of(head, png, tail)))
                 .build());
     assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(200);
-    assertThat(JSON.readTree(multipart.body()).get("width").asInt()).isEqualTo(40);
+    assertThat(Json.read(multipart.body()).get("width").asInt()).isEqualTo(40);
 
     HttpResponse<String> raw =
         server.send(
@@ -143,7 +135,7 @@ class ImageHostingTest {
                 .POST(BodyPublishers.ofByteArray(TestImages.jpeg(64, 48)))
                 .build());
     assertThat(raw.statusCode()).as(raw.body()).isEqualTo(200);
-    assertThat(JSON.readTree(raw.body()).get("height").asInt()).isEqualTo(48);
+    assertThat(Json.read(raw.body()).get("height").asInt()).isEqualTo(48);
   }
 
   static HttpResponse<String> uploadRaw(String namespace, String type, BodyPublisher body) {
@@ -156,13 +148,13 @@ class ImageHostingTest {
     HttpResponse<String> png =
         uploadRaw("raw", "image/png", BodyPublishers.ofByteArray(TestImages.png(30, 20)));
     assertThat(png.statusCode()).as(png.body()).isEqualTo(200);
-    assertThat(JSON.readTree(png.body()).get("width").asInt()).isEqualTo(30);
+    assertThat(Json.read(png.body()).get("width").asInt()).isEqualTo(30);
 
     HttpResponse<String> octets =
         uploadRaw(
             "raw", "application/octet-stream", BodyPublishers.ofByteArray(TestImages.jpeg(20, 30)));
     assertThat(octets.statusCode()).as(octets.body()).isEqualTo(200);
-    assertThat(JSON.readTree(octets.body()).get("height").asInt()).isEqualTo(30);
+    assertThat(Json.read(octets.body()).get("height").asInt()).isEqualTo(30);
 
     // No length known up front: the JDK client sends it chunked, and the server grows its
     // buffer block by block (the body is several times the first block).
@@ -172,7 +164,7 @@ class ImageHostingTest {
         uploadRaw(
             "raw", "image/png", BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)));
     assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(200);
-    JsonNode body = JSON.readTree(chunked.body());
+    JsonNode body = Json.read(chunked.body());
     assertThat(body.get("width").asInt()).isEqualTo(1200);
     assertThat(body.get("height").asInt()).isEqualTo(900);
     BufferedImage served =
@@ -383,7 +375,7 @@ class ImageHostingTest {
                         + type
                         + "\r\nContent-Length: 5242880\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
-        String answer = readUntil(socket, "}");
+        String answer = RawHttp.readResponse(socket.getInputStream()).text();
         assertThat(answer).startsWith("HTTP/1.1 413");
         assertThat(answer).endsWith("{\"detail\":\"Request body too large\"}");
       }
@@ -414,15 +406,5 @@ class ImageHostingTest {
           new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
       assertThat(answer).startsWith("HTTP/1.1 413");
     }
-  }
-
-  /** Reads the answer up to and including {@code end} (the server keeps the socket open). */
-  static String readUntil(java.net.Socket socket, String end) throws java.io.IOException {
-    StringBuilder text = new StringBuilder();
-    var in = socket.getInputStream();
-    for (int b; !text.toString().endsWith(end) && (b = in.read()) != -1; ) {
-      text.append((char) b);
-    }
-    return text.toString();
   }
 }

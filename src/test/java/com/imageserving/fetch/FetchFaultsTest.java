@@ -1,11 +1,14 @@
-package com.imageserving;
+package com.imageserving.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imageserving.support.RawServer;
+import com.imageserving.support.TestFetch;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -47,11 +49,13 @@ class FetchFaultsTest {
   static void start() throws IOException {
     resetting = new MockWebServer();
     resetting.setDispatcher(
-        always(new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build()));
+        TestFetch.always(
+            new MockResponse.Builder().onRequestStart(new SocketEffect.CloseSocket()).build()));
     resetting.start();
     looping = new MockWebServer();
     looping.setDispatcher(
-        always(new MockResponse.Builder().code(302).addHeader("Location", "/again").build()));
+        TestFetch.always(
+            new MockResponse.Builder().code(302).addHeader("Location", "/again").build()));
     looping.start();
     good = new MockWebServer();
     byte[] png = TestImages.png(32, 32);
@@ -197,15 +201,6 @@ class FetchFaultsTest {
     }
   }
 
-  private static Dispatcher always(MockResponse response) {
-    return new Dispatcher() {
-      @Override
-      public MockResponse dispatch(RecordedRequest request) {
-        return response;
-      }
-    };
-  }
-
   private static void write(Socket socket, String text) {
     try {
       OutputStream out = socket.getOutputStream();
@@ -226,42 +221,6 @@ class FetchFaultsTest {
       }
     } catch (IOException closed) {
       // the client went away
-    }
-  }
-
-  /** A loopback server that hands each accepted socket to a behaviour, then closes it. */
-  private static final class RawServer implements AutoCloseable {
-    private final ServerSocket socket;
-
-    RawServer(Consumer<Socket> behaviour) throws IOException {
-      socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-      Thread.ofVirtual()
-          .start(() -> {
-            while (!socket.isClosed()) {
-              try {
-                Socket accepted = socket.accept();
-                Thread.ofVirtual()
-                    .start(() -> {
-                      try (accepted) {
-                        behaviour.accept(accepted);
-                      } catch (IOException ignored) {
-                        // closing failed: nothing to do
-                      }
-                    });
-              } catch (IOException closed) {
-                return;
-              }
-            }
-          });
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
     }
   }
 }

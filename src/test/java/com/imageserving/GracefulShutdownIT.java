@@ -1,11 +1,12 @@
-package com.imageserving.hosting;
+package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.imageserving.ChildProcess;
-import com.imageserving.TestImages;
-import java.io.ByteArrayOutputStream;
+import com.imageserving.support.ChildProcess;
+import com.imageserving.support.Json;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -13,7 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -31,9 +31,7 @@ class GracefulShutdownIT {
   void sigtermFinishesInFlightUploadsAndExitsZero() throws Exception {
     Path uploads = work.resolve("uploads");
     Map<String, String> env = Map.of("UPLOADS_PATH", uploads.toString(), "DEBUG", "true");
-    byte[] body =
-        ("{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(2000, 1500)) + "\"}")
-            .getBytes(StandardCharsets.US_ASCII);
+    byte[] body = Json.upload(TestImages.jpeg(2000, 1500)).getBytes(StandardCharsets.US_ASCII);
     try (ChildProcess child = ChildProcess.start(work, env)) {
       long terminated;
       try (Socket upload = new Socket("127.0.0.1", child.port())) {
@@ -69,7 +67,7 @@ class GracefulShutdownIT {
         // The rest of the slow upload: it is still served.
         out.write(body, half, body.length - half);
         out.flush();
-        String response = readResponse(upload);
+        String response = RawHttp.readResponse(upload.getInputStream()).text();
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(response).contains("\"image_id\"");
       }
@@ -101,34 +99,5 @@ class GracefulShutdownIT {
     } catch (IOException e) {
       return e.toString();
     }
-  }
-
-  /** Reads one response: headers, then Content-Length bytes of body. */
-  private static String readResponse(Socket socket) throws IOException {
-    var in = socket.getInputStream();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int contentLength = -1;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        return bytes.toString(StandardCharsets.ISO_8859_1);
-      }
-      bytes.write(b);
-      String text = bytes.toString(StandardCharsets.ISO_8859_1);
-      if (text.endsWith("\r\n\r\n")) {
-        for (String line : text.split("\r\n")) {
-          if (line.toLowerCase().startsWith("content-length:")) {
-            contentLength = Integer.parseInt(line.substring(15).trim());
-          }
-        }
-        break;
-      }
-    }
-    if (contentLength > 0) {
-      bytes.write(in.readNBytes(contentLength));
-    } else {
-      in.transferTo(bytes);
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
   }
 }

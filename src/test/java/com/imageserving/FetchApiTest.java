@@ -1,12 +1,12 @@
-package com.imageserving.fetching;
+package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.Json;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.awt.image.BufferedImage;
 import java.net.InetAddress;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.Map;
@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * /images/fetch and /images/{ns}/proxy over HTTP against a real origin on loopback (the address
@@ -27,7 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
  * one service below keeps it on).
  */
 class FetchApiTest {
-  static final JsonMapper JSON = JsonMapper.builder().build();
   static final MockWebServer origin = new MockWebServer();
   static TestServer server;
   static TestServer guarded;
@@ -80,15 +78,6 @@ class FetchApiTest {
     origin.close();
   }
 
-  static HttpResponse<String> post(TestServer target, String path, String json) {
-    return target.send(
-        target
-            .request(path)
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(json))
-            .build());
-  }
-
   static String url(String path) {
     return "http://127.0.0.1:" + origin.getPort() + path;
   }
@@ -96,9 +85,9 @@ class FetchApiTest {
   @Test
   void fetchReturnsTheProcessedImageAsBase64() {
     HttpResponse<String> response =
-        post(server, "/images/fetch", "{\"url\": \"" + url("/photo.jpg") + "\"}");
+        server.postJson("/images/fetch", "{\"url\": \"" + url("/photo.jpg") + "\"}");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body = Json.read(response.body());
     assertThat(body.get("mime_type").asString()).isEqualTo("image/jpeg");
     BufferedImage image =
         TestImages.decode(Base64.getDecoder().decode(body.get("data").asString()));
@@ -108,26 +97,21 @@ class FetchApiTest {
 
   @Test
   void ownImagesAreAnsweredFromStorageWithoutANetworkRequest() {
-    HttpResponse<String> uploaded =
-        post(
-            server,
-            "/images/own",
-            "{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.png(30, 20)) + "\"}");
-    JsonNode upload = JSON.readTree(uploaded.body());
+    JsonNode upload = server.uploaded("own", TestImages.png(30, 20));
     String path = "/images/own/" + upload.get("image_id").asString();
     byte[] stored = server.sendForBytes(server.request(path).build()).body();
     int before = origin.getRequestCount();
 
     for (String url : new String[] {upload.get("url").asString(), path, "/api" + path}) {
-      HttpResponse<String> response = post(server, "/images/fetch", "{\"url\": \"" + url + "\"}");
+      HttpResponse<String> response =
+          server.postJson("/images/fetch", "{\"url\": \"" + url + "\"}");
       assertThat(response.statusCode()).as(url).isEqualTo(200);
-      JsonNode body = JSON.readTree(response.body());
+      JsonNode body = Json.read(response.body());
       assertThat(Base64.getDecoder().decode(body.get("data").asString())).isEqualTo(stored);
       assertThat(body.get("mime_type").asString()).isEqualTo("image/jpeg");
     }
     HttpResponse<String> missing =
-        post(
-            server,
+        server.postJson(
             "/images/fetch",
             "{\"url\": \""
                 + server.base()
@@ -140,25 +124,23 @@ class FetchApiTest {
   @Test
   void fetchErrors() {
     HttpResponse<String> notImage =
-        post(server, "/images/fetch", "{\"url\": \"" + url("/page.html") + "\"}");
+        server.postJson("/images/fetch", "{\"url\": \"" + url("/page.html") + "\"}");
     assertThat(notImage.statusCode()).isEqualTo(502);
     assertThat(notImage.body()).startsWith("{\"detail\":\"");
     HttpResponse<String> missing =
-        post(server, "/images/fetch", "{\"url\": \"" + url("/missing.jpg") + "\"}");
+        server.postJson("/images/fetch", "{\"url\": \"" + url("/missing.jpg") + "\"}");
     assertThat(missing.statusCode()).isEqualTo(502);
     assertThat(missing.body()).isEqualTo("{\"detail\":\"Failed to fetch external image\"}");
     HttpResponse<String> huge =
-        post(server, "/images/fetch", "{\"url\": \"" + url("/huge.jpg") + "\"}");
+        server.postJson("/images/fetch", "{\"url\": \"" + url("/huge.jpg") + "\"}");
     assertThat(huge.statusCode()).isEqualTo(502);
     HttpResponse<String> pool =
-        post(
-            server,
-            "/images/fetch",
-            "{\"url\": \"" + url("/photo.jpg") + "\", \"pool\": \"nope\"}");
+        server.postJson(
+            "/images/fetch", "{\"url\": \"" + url("/photo.jpg") + "\", \"pool\": \"nope\"}");
     assertThat(pool.statusCode()).isEqualTo(400);
-    assertThat(post(server, "/images/fetch", "{\"url\": \"ftp://x/y.jpg\"}").body())
+    assertThat(server.postJson("/images/fetch", "{\"url\": \"ftp://x/y.jpg\"}").body())
         .isEqualTo("{\"detail\":\"Invalid url\"}");
-    HttpResponse<String> noUrl = post(server, "/images/fetch", "{}");
+    HttpResponse<String> noUrl = server.postJson("/images/fetch", "{}");
     assertThat(noUrl.statusCode()).isEqualTo(422);
     assertThat(noUrl.body()).contains("[\"body\",\"url\"]");
   }
@@ -174,7 +156,8 @@ class FetchApiTest {
           "http://[::ffff:127.0.0.1]:" + origin.getPort() + "/photo.jpg",
           "http://169.254.169.254/latest/meta-data/",
         }) {
-      HttpResponse<String> response = post(guarded, "/images/fetch", "{\"url\": \"" + url + "\"}");
+      HttpResponse<String> response =
+          guarded.postJson("/images/fetch", "{\"url\": \"" + url + "\"}");
       assertThat(response.statusCode()).as(url).isEqualTo(400);
       assertThat(response.body()).isEqualTo("{\"detail\":\"Invalid url\"}");
     }
@@ -195,9 +178,9 @@ class FetchApiTest {
             + "\", \"ftp://nope/x.jpg\", \""
             + url("/missing.jpg")
             + "\"]}";
-    HttpResponse<String> response = post(server, "/images/batch/proxy", json);
+    HttpResponse<String> response = server.postJson("/images/batch/proxy", json);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    JsonNode body = JSON.readTree(response.body());
+    JsonNode body = Json.read(response.body());
     assertThat(body.get("urls").size()).isEqualTo(1);
     String ours = body.get("urls").get(photo).asString();
     assertThat(ours).startsWith(server.base() + "/images/batch/");
@@ -214,21 +197,24 @@ class FetchApiTest {
 
   @Test
   void proxyLimitsAndEmptyLists() {
-    assertThat(post(server, "/images/batch/proxy", "{\"urls\": []}").body())
+    assertThat(server.postJson("/images/batch/proxy", "{\"urls\": []}").body())
         .isEqualTo("{\"urls\":{},\"errors\":{}}");
     StringBuilder many = new StringBuilder("{\"urls\": [");
     for (int i = 0; i < 101; i++) {
       many.append(i == 0 ? "" : ",").append("\"http://example.com/").append(i).append(".jpg\"");
     }
     many.append("]}");
-    HttpResponse<String> tooMany = post(server, "/images/batch/proxy", many.toString());
+    HttpResponse<String> tooMany = server.postJson("/images/batch/proxy", many.toString());
     assertThat(tooMany.statusCode()).isEqualTo(422);
     assertThat(tooMany.body()).contains("\"type\":\"too_long\"");
-    assertThat(post(server, "/images/..bad/proxy", "{\"urls\": []}").statusCode()).isEqualTo(400);
-    assertThat(
-            post(server, "/images/batch/proxy", "{\"urls\": [], \"pool\": \"nope\"}").statusCode())
+    assertThat(server.postJson("/images/..bad/proxy", "{\"urls\": []}").statusCode())
         .isEqualTo(400);
-    assertThat(post(server, "/images/batch/proxy", "{\"urls\": \"x\"}").statusCode())
+    assertThat(
+            server
+                .postJson("/images/batch/proxy", "{\"urls\": [], \"pool\": \"nope\"}")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(server.postJson("/images/batch/proxy", "{\"urls\": \"x\"}").statusCode())
         .isEqualTo(422);
   }
 }
