@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -48,6 +51,15 @@ public final class TestServer implements AutoCloseable {
    * never sets.
    */
   public static TestServer start(Map<String, String> env, String... springArgs) {
+    return start(env, context -> {}, springArgs);
+  }
+
+  /**
+   * Also with beans of the test's own registered first, for what the service takes from the context
+   * when it is there (such as a {@code DirectNetwork}).
+   */
+  public static TestServer start(
+      Map<String, String> env, Consumer<GenericApplicationContext> beans, String... springArgs) {
     try {
       Path uploads = Files.createTempDirectory("uploads-");
       Map<String, String> vars = new HashMap<>();
@@ -57,8 +69,10 @@ public final class TestServer implements AutoCloseable {
       vars.put("DEBUG", "true");
       vars.putAll(env);
       Settings settings = Settings.from(vars);
+      SpringApplication application = Application.application(settings);
+      application.addInitializers(context -> beans.accept((GenericApplicationContext) context));
       return new TestServer(
-          Application.start(settings, springArgs), settings.storage().uploadsPath());
+          Application.run(application, springArgs), settings.storage().uploadsPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
