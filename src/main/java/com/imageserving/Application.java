@@ -25,7 +25,8 @@ public class Application {
       System.exit(2);
       return;
     }
-    ExitOnTerm.install(start(settings, args));
+    ExitOnTerm exit = ExitOnTerm.install();
+    exit.started(start(settings, args));
   }
 
   /**

@@ -2,6 +2,7 @@ package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.imageserving.support.ChildProcess;
 import com.imageserving.support.Json;
@@ -11,11 +12,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,11 +50,15 @@ class GracefulShutdownIT {
                     + body.length
                     + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        // Half the body now: the request is in flight (headers read, handler waiting for data).
+        // Half the body now; the request is in flight once the service counts it as active
+        // (headers read, the handler waiting for the rest).
         int half = body.length / 2;
         out.write(body, 0, half);
         out.flush();
-        Thread.sleep(500);
+        HttpClient client = HttpClient.newHttpClient();
+        await("the upload is an active request")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> ACTIVE_POST.matcher(metrics(client, child)).find());
 
         terminated = System.nanoTime();
         child.terminate();
@@ -91,6 +102,19 @@ class GracefulShutdownIT {
     log.lines()
         .filter(line -> line.contains("hutdown") || line.contains("SIGTERM"))
         .forEach(System.out::println);
+  }
+
+  /** The active-requests gauge of a POST in progress, in /metrics. */
+  private static final Pattern ACTIVE_POST =
+      Pattern.compile(
+          "(?m)^http_server_requests_active_seconds_gcount\\{[^}]*method=\"POST\"[^}]*} 1(\\.0)?$");
+
+  private static String metrics(HttpClient client, ChildProcess child) throws Exception {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create(child.base() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static String log(Path work) {
