@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loopback TCP server on a port of its own (bound to port 0) that hands each accepted socket to a
@@ -18,6 +20,7 @@ public final class RawServer implements AutoCloseable {
   }
 
   private final ServerSocket socket;
+  private final List<Integer> accepted = new CopyOnWriteArrayList<>();
 
   public RawServer(Behaviour behaviour) throws IOException {
     socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -26,6 +29,7 @@ public final class RawServer implements AutoCloseable {
           while (!socket.isClosed()) {
             try {
               Socket accepted = socket.accept();
+              this.accepted.add(accepted.getPort());
               Thread.ofVirtual()
                   .start(() -> {
                     try (accepted) {
@@ -43,6 +47,14 @@ public final class RawServer implements AutoCloseable {
 
   public int port() {
     return socket.getLocalPort();
+  }
+
+  /**
+   * The client port of every connection accepted so far, in the order of acceptance (which is the
+   * order the connections were established in).
+   */
+  public List<Integer> accepted() {
+    return List.copyOf(accepted);
   }
 
   @Override
