@@ -37,7 +37,7 @@ public final class RawHttp {
    */
   public static Response send(int port, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(30_000); // only so that a hang fails instead of stalling the build
       OutputStream out = socket.getOutputStream();
       try {
         out.write(request.getBytes(StandardCharsets.ISO_8859_1));
