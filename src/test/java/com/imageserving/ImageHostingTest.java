@@ -249,8 +249,10 @@ class ImageHostingTest {
   void byteRanges() {
     JsonNode body = upload("ranges", TestImages.jpeg(200, 200));
     String path = "/images/ranges/" + body.get("image_id").asString();
-    byte[] whole = get(path).body();
+    HttpResponse<byte[]> full = get(path);
+    byte[] whole = full.body();
     long size = whole.length;
+    String etag = full.headers().firstValue("etag").orElseThrow();
 
     HttpResponse<byte[]> first = get(path, "Range", "bytes=0-99");
     assertThat(first.statusCode()).isEqualTo(206);
@@ -271,8 +273,15 @@ class ImageHostingTest {
     assertThat(beyond.headers().firstValue("content-range")).hasValue("bytes */" + size);
 
     assertThat(get(path, "Range", "bytes=0-1,5-6").statusCode()).isEqualTo(200);
-    assertThat(get(path, "Range", "bytes=0-99", "If-Range", "\"stale\"").statusCode())
-        .isEqualTo(200);
+
+    // If-Range: the range only while the client's copy is current, else the whole image.
+    HttpResponse<byte[]> current = get(path, "Range", "bytes=0-99", "If-Range", etag);
+    assertThat(current.statusCode()).isEqualTo(206);
+    assertThat(current.headers().firstValue("content-range")).hasValue("bytes 0-99/" + size);
+    assertThat(current.body()).isEqualTo(java.util.Arrays.copyOfRange(whole, 0, 100));
+    HttpResponse<byte[]> stale = get(path, "Range", "bytes=0-99", "If-Range", "\"stale\"");
+    assertThat(stale.statusCode()).isEqualTo(200);
+    assertThat(stale.body()).isEqualTo(whole);
   }
 
   @Test
@@ -360,6 +369,19 @@ class ImageHostingTest {
                 .build());
     assertThat(textBody.statusCode()).isEqualTo(415);
     assertThat(textBody.body()).isEqualTo("{\"detail\":\"Unsupported Media Type\"}");
+  }
+
+  /** A valid image of more than MAX_INPUT_PIXELS (50 million): 100 million pixels in 12 KB. */
+  @Test
+  void tooManyPixelsIs422() {
+    byte[] bomb = TestImages.pngOfZeros(10_000, 10_000);
+    HttpResponse<String> json = server.upload("bombs", bomb);
+    assertThat(json.statusCode()).as(json.body()).isEqualTo(422);
+    assertThat(json.body())
+        .isEqualTo("{\"detail\":\"Image has 10000×10000 pixels, over the limit of 50000000\"}");
+    HttpResponse<String> raw = uploadRaw("bombs", "image/png", BodyPublishers.ofByteArray(bomb));
+    assertThat(raw.statusCode()).as(raw.body()).isEqualTo(422);
+    assertThat(raw.body()).isEqualTo(json.body());
   }
 
   @Test

@@ -76,12 +76,20 @@ public final class TestImages {
 
   /** A valid 1-bit greyscale PNG of zeros: ~110 KB on disk for 30,000², 900 million pixels. */
   public static byte[] pngOfZeros(int width, int height) {
+    return pngOfZeros(width, height, height);
+  }
+
+  /**
+   * A 1-bit greyscale PNG whose header claims {@code width × height} but whose data holds only the
+   * first {@code rows} rows: its header reads fine, decoding it fails.
+   */
+  public static byte[] pngOfZeros(int width, int height, int rows) {
     try {
       ByteArrayOutputStream idat = new ByteArrayOutputStream();
       Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
       try (DeflaterOutputStream z = new DeflaterOutputStream(idat, deflater, 1 << 16)) {
         byte[] row = new byte[1 + (width + 7) / 8]; // filter byte 0, then zero bits
-        for (int y = 0; y < height; y++) {
+        for (int y = 0; y < rows; y++) {
           z.write(row);
         }
       } finally {
