@@ -136,15 +136,20 @@ class AuthTest {
 
   @Test
   void deleteNamespaceNeedsAKey() {
-    upload(Credential.BEARER);
+    HttpResponse<String> uploaded = send(Credential.BEARER, "POST", "/images/auth-ns", imageBody);
+    assertThat(uploaded.statusCode()).isEqualTo(200);
+    String image = "/images/auth-ns/" + Json.read(uploaded.body()).get("image_id").asString();
     for (Credential credential : Credential.values()) {
-      HttpResponse<String> response = send(credential, "DELETE", "/images/auth-ns", null);
-      if (credential.valid()) {
-        assertThat(response.statusCode()).as(credential.name()).isEqualTo(200);
-      } else {
-        assertRefused(response);
+      if (!credential.valid()) {
+        assertRefused(send(credential, "DELETE", "/images/auth-ns", null));
+        assertThat(server.get(image).statusCode()).as("kept after " + credential).isEqualTo(200);
       }
     }
+    HttpResponse<String> deleted = send(Credential.BEARER, "DELETE", "/images/auth-ns", null);
+    assertThat(deleted.body()).isEqualTo("{\"deleted_count\":1}");
+    assertThat(server.get(image).statusCode()).isEqualTo(404);
+    HttpResponse<String> again = send(Credential.HEADER, "DELETE", "/images/auth-ns", null);
+    assertThat(again.body()).isEqualTo("{\"deleted_count\":0}");
   }
 
   @Test

@@ -3,6 +3,7 @@ package com.imageserving.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.support.Backend;
 import com.imageserving.support.RequestCounter;
@@ -234,8 +235,22 @@ class ImageStoreContractTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Backend.class)
-  void isReady(Backend backend) throws Exception {
-    store(backend).checkReady();
+  void isReadyOnlyWhileUsable(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.checkReady();
+
+    switch (backend) {
+      case LOCAL -> {
+        // Its folder is a file now (a folder without permissions would not stop root).
+        Path images = root.resolve("images");
+        FileSystemUtils.deleteRecursively(images);
+        Files.writeString(images, "not a folder");
+      }
+      case S3 -> raw.deleteBucket(b -> b.bucket(bucket));
+    }
+
+    assertThatThrownBy(store::checkReady)
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue());
   }
 
   static byte[] bytes(int n) {
