@@ -70,6 +70,7 @@ class S3OutageTest {
     void run() throws Exception;
   }
 
+  /** Failing fast is the behaviour; see S3ServiceOutageTest.quickly for the 5 s bound. */
   private static void assertUnavailableQuickly(Call call) {
     long start = System.nanoTime();
     Throwable thrown = catchThrowable(call::run);
