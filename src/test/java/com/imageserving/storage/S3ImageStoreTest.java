@@ -167,7 +167,7 @@ class S3ImageStoreTest {
                 StorageException.class, e -> assertThat(e.unavailable()).isTrue());
       }
       // A forward proxy receives the absolute URL of the S3 server.
-      assertThat(requestLines.poll(5, TimeUnit.SECONDS))
+      assertThat(requestLines.poll(30, TimeUnit.SECONDS))
           .startsWith("GET " + server.endpoint() + "/" + bucket + "?");
     }
   }

@@ -81,9 +81,9 @@ class S3ServiceOutageTest {
   }
 
   /**
-   * Failing fast is the behaviour, so the time is measured: with S3 unreachable an answer takes
-   * two attempts and one back-off, well under a second (30-150 ms here); the bound is 5 s, more
-   * than 5 times that. Hanging on a connection would take the client's 10 s socket timeout.
+   * Failing fast is the behaviour, so the time is measured: with S3 unreachable an answer takes two
+   * attempts and one back-off, well under a second (30-150 ms here); the bound is 5 s, more than 5
+   * times that. Hanging on a connection would take the client's 10 s socket timeout.
    */
   static <T> T quickly(Supplier<T> call) {
     long start = System.nanoTime();
