@@ -16,9 +16,15 @@ run: ## dev server on port 8000, restarts on code changes
 FUZZ_DURATION ?= 10m
 SOAK_SECONDS ?= 600
 
+# Tests run in a random order (src/test/resources/junit-platform.properties); this is its seed.
+ifndef TEST_SEED
+TEST_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
+
 test: ## the whole test suite (unit, HTTP, the packaged jar's integration tests) plus a minute of fuzzing
 	$(need-jdk)
-	$(MVN) verify -Dfuzz.skip=false
+	@echo "Test order seed: $(TEST_SEED) (the same order again: make test TEST_SEED=$(TEST_SEED))"
+	$(MVN) verify -Dfuzz.skip=false -Djunit.jupiter.execution.order.random.seed=$(TEST_SEED)
 
 fuzz: ## fuzz the image pipeline for FUZZ_DURATION (default 10m); findings land in the test inputs
 	$(need-jdk)

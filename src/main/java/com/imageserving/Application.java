@@ -25,7 +25,8 @@ public class Application {
       System.exit(2);
       return;
     }
-    ExitOnTerm.install(start(settings, args));
+    ExitOnTerm exit = ExitOnTerm.install();
+    exit.started(start(settings, args));
   }
 
   /**
@@ -34,11 +35,16 @@ public class Application {
    * LOG_LEVEL sets the level, so Spring's is turned off on the command line, which outranks it.
    */
   public static ConfigurableApplicationContext start(Settings settings, String... args) {
+    return run(application(settings), args);
+  }
+
+  /** Runs an application made by {@link #application}, which tests may add beans to first. */
+  public static ConfigurableApplicationContext run(SpringApplication application, String... args) {
     String[] all = new String[args.length + 2];
     all[0] = "--debug=false";
     all[1] = "--trace=false";
     System.arraycopy(args, 0, all, 2, args.length);
-    return application(settings).run(all);
+    return application.run(all);
   }
 
   /** The Spring application for these settings; tests start it the same way. */

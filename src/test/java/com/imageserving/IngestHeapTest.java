@@ -2,6 +2,8 @@ package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

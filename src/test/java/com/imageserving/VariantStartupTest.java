@@ -2,6 +2,7 @@ package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.imageserving.support.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,8 +20,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
+import javax.net.SocketFactory;
 import okhttp3.Call;
-import okhttp3.Dns;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -29,6 +30,7 @@ import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -63,19 +65,40 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
   private final Retry retry;
   private final FetchMetrics metrics;
 
-  @Autowired
   public OkHttpImageFetcher(FetchSettings settings, MeterRegistry meters) {
     this(settings, meters, Resolver.SYSTEM);
   }
 
+  /** The system's network, unless the context holds a {@link DirectNetwork} of its own. */
+  @Autowired
+  public OkHttpImageFetcher(
+      FetchSettings settings, MeterRegistry meters, ObjectProvider<DirectNetwork> network) {
+    this(settings, meters, network.getIfAvailable(() -> DirectNetwork.SYSTEM), Clock.systemUTC());
+  }
+
   /** With a resolver of the caller's choosing, so tests can map names to any address. */
   public OkHttpImageFetcher(FetchSettings settings, MeterRegistry meters, Resolver resolver) {
+    this(
+        settings,
+        meters,
+        new DirectNetwork(resolver, SocketFactory.getDefault()),
+        Clock.systemUTC());
+  }
+
+  /**
+   * With the network of direct fetches and the clock that times blacklistings of the caller's
+   * choosing, so tests can reach loopback servers under public names and move time on.
+   */
+  public OkHttpImageFetcher(
+      FetchSettings settings, MeterRegistry meters, DirectNetwork network, Clock clock) {
+    Resolver resolver = network.resolver();
     this.settings = settings;
     this.guard = new UrlGuard(settings.allowPrivateNetworks());
     this.metrics = new FetchMetrics(meters);
     this.direct =
         new OkHttpClient.Builder()
             .dns(new GuardedDns(resolver, settings.allowPrivateNetworks()))
+            .socketFactory(network.sockets())
             .callTimeout(settings.timeout())
             .connectTimeout(settings.timeout())
             .readTimeout(settings.timeout())
@@ -89,7 +112,7 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
 
     Map<String, List<ProxyEndpoint>> configured = ProxyPools.load(settings);
     ProxyHealth health =
-        new ProxyHealth(settings.blacklistThreshold(), settings.blacklistTtl(), meters);
+        new ProxyHealth(settings.blacklistThreshold(), settings.blacklistTtl(), meters, clock);
     Map<ProxyEndpoint, ProxyRoute> routes = new LinkedHashMap<>();
     for (ProxyEndpoint proxy : ProxyPools.combined(configured)) {
       routes.put(proxy, new ProxyRoute(proxy, health.breaker(proxy), clientFor(proxy, resolver)));
@@ -363,8 +386,8 @@ public final class OkHttpImageFetcher implements ImageFetcher, AutoCloseable {
     direct.connectionPool().evictAll();
   }
 
-  /** For tests: the OkHttp DNS used for direct fetches. */
-  Dns directDns() {
-    return direct.dns();
+  /** For tests: the OkHttp client of direct fetches. */
+  OkHttpClient direct() {
+    return direct;
   }
 }

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ final class ProxyHealth {
   private final MeterRegistry meters;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
 
-  ProxyHealth(int threshold, Duration ttl, MeterRegistry meters) {
+  ProxyHealth(int threshold, Duration ttl, MeterRegistry meters, Clock clock) {
     CircuitBreakerConfig config =
         CircuitBreakerConfig.custom()
             .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
@@ -34,6 +35,8 @@ final class ProxyHealth {
             .permittedNumberOfCallsInHalfOpenState(1)
             .automaticTransitionFromOpenToHalfOpenEnabled(false)
             .writableStackTraceEnabled(false)
+            // What the TTL is measured with: tests move a clock of their own instead of waiting.
+            .clock(clock)
             .build();
     this.registry = CircuitBreakerRegistry.of(config);
     this.meters = meters;

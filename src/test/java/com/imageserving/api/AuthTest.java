@@ -2,11 +2,11 @@ package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.Json;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * API keys over real sockets: every write endpoint refuses a missing or wrong key with 401 and
@@ -29,7 +28,6 @@ class AuthTest {
   private static final String OTHER_KEY = "second-key-fedcba9876543210";
   private static final String METRICS_KEY = "m3trics-Key-0123456789abcdef";
   private static final String WRONG = "k3y-Write-0123456789abcdeX";
-  private static final JsonMapper JSON = JsonMapper.builder().build();
   private static TestServer server;
   private static String imageBody;
 
@@ -44,8 +42,7 @@ class AuthTest {
                 METRICS_KEY,
                 "LOG_LEVEL",
                 "debug"));
-    imageBody =
-        "{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(40, 30)) + "\"}";
+    imageBody = Json.upload(TestImages.jpeg(40, 30));
   }
 
   @AfterAll
@@ -105,7 +102,7 @@ class AuthTest {
   private String storedImageId() {
     HttpResponse<String> uploaded = upload(Credential.BEARER);
     assertThat(uploaded.statusCode()).isEqualTo(200);
-    return JSON.readTree(uploaded.body()).get("image_id").asString();
+    return Json.read(uploaded.body()).get("image_id").asString();
   }
 
   @Test
@@ -139,15 +136,20 @@ class AuthTest {
 
   @Test
   void deleteNamespaceNeedsAKey() {
-    upload(Credential.BEARER);
+    HttpResponse<String> uploaded = send(Credential.BEARER, "POST", "/images/auth-ns", imageBody);
+    assertThat(uploaded.statusCode()).isEqualTo(200);
+    String image = "/images/auth-ns/" + Json.read(uploaded.body()).get("image_id").asString();
     for (Credential credential : Credential.values()) {
-      HttpResponse<String> response = send(credential, "DELETE", "/images/auth-ns", null);
-      if (credential.valid()) {
-        assertThat(response.statusCode()).as(credential.name()).isEqualTo(200);
-      } else {
-        assertRefused(response);
+      if (!credential.valid()) {
+        assertRefused(send(credential, "DELETE", "/images/auth-ns", null));
+        assertThat(server.get(image).statusCode()).as("kept after " + credential).isEqualTo(200);
       }
     }
+    HttpResponse<String> deleted = send(Credential.BEARER, "DELETE", "/images/auth-ns", null);
+    assertThat(deleted.body()).isEqualTo("{\"deleted_count\":1}");
+    assertThat(server.get(image).statusCode()).isEqualTo(404);
+    HttpResponse<String> again = send(Credential.HEADER, "DELETE", "/images/auth-ns", null);
+    assertThat(again.body()).isEqualTo("{\"deleted_count\":0}");
   }
 
   @Test
@@ -222,7 +224,7 @@ class AuthTest {
         .contains("\"securitySchemes\"", "\"bearer\"", "X-API-Key")
         .doesNotContain(KEY, OTHER_KEY, METRICS_KEY);
     // The write operations declare the requirement, the reads do not.
-    var paths = JSON.readTree(openapi.body()).get("paths");
+    var paths = Json.read(openapi.body()).get("paths");
     assertThat(paths.get("/images/{namespace}").get("post").has("security")).isTrue();
     assertThat(paths.get("/images/fetch").get("post").has("security")).isTrue();
     assertThat(paths.get("/images/{namespace}/{image_id}").get("get").has("security")).isFalse();

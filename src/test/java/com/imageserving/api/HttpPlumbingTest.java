@@ -1,11 +1,19 @@
 package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import com.imageserving.TestServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,20 +116,56 @@ class HttpPlumbingTest {
     assertThat(refused.headers().firstValue("access-control-allow-origin")).isEmpty();
   }
 
+  /** Request metrics are labelled by method, status and route template, never the raw path. */
   @Test
-  void metricsCountRequestsButNotProbes() {
+  void metricsCountRequestsByMethodStatusAndRouteButNotProbes() {
+    String id = server.uploadedId("metered", TestImages.png(8, 8));
+    server.get("/images/metered/" + id); // served by the fast path
+    server.get("/images/metered/0123456789abcdef0123456789abcdef-AAAAAAAAAAA");
+    server.postJson("/images/metered", "{}");
     server.get("/health");
     server.get("/ready");
     server.get("/no/such/route");
     server.get("/openapi.json");
+    // A request is counted as its observation stops, which may be just after its answer left.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertCounted(id));
+  }
+
+  private static void assertCounted(String id) {
     HttpResponse<String> metrics = server.get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.headers().firstValue("content-type").orElseThrow()).startsWith("text/plain");
-    String text = metrics.body();
-    assertThat(text).contains("http_server_requests_seconds_count{");
-    assertThat(text).contains("http_server_requests_seconds_bucket{");
-    assertThat(text).containsPattern("uri=\"/openapi.json\"");
-    assertThat(text).doesNotContain("uri=\"/health\"", "uri=\"/ready\"", "uri=\"/metrics\"");
+    assertThat(metrics.body()).contains("http_server_requests_seconds_bucket{");
+    assertThat(requestCounts(metrics.body()))
+        .extracting(
+            labels -> labels.get("method") + " " + labels.get("status") + " " + labels.get("uri"))
+        .contains(
+            "POST 200 /images/{namespace}",
+            "GET 200 /images/{namespace}/{imageId}",
+            "GET 404 /images/{namespace}/{imageId}",
+            "POST 422 /images/{namespace}",
+            "GET 404 NOT_FOUND",
+            "GET 200 /openapi.json")
+        .allSatisfy(series ->
+            assertThat(series)
+                .doesNotContain("metered", id, "/no/such/route", "/health", "/ready", "/metrics"));
+  }
+
+  /** The labels of each http_server_requests_seconds_count series in Prometheus text. */
+  private static List<Map<String, String>> requestCounts(String prometheus) {
+    Pattern series = Pattern.compile("(?m)^http_server_requests_seconds_count\\{(.*)} \\S+$");
+    Pattern label = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    List<Map<String, String>> all = new ArrayList<>();
+    Matcher line = series.matcher(prometheus);
+    while (line.find()) {
+      Map<String, String> labels = new HashMap<>();
+      Matcher pair = label.matcher(line.group(1));
+      while (pair.find()) {
+        labels.put(pair.group(1), pair.group(2));
+      }
+      all.add(labels);
+    }
+    return all;
   }
 
   @Test

@@ -2,8 +2,8 @@ package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,9 +2,7 @@ package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import com.imageserving.support.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,17 +13,6 @@ class MetricsDisabledTest {
     try (TestServer server = TestServer.start(Map.of("METRICS_ENABLED", "false"))) {
       assertThat(server.get("/metrics").statusCode()).isEqualTo(404);
       assertThat(server.get("/metrics").body()).isEqualTo("{\"detail\":\"Not Found\"}");
-    }
-  }
-
-  @Test
-  void readyIs503WhenTheUploadsFolderIsUnusable() throws Exception {
-    Path file = Files.createTempFile("not-a-folder", ".txt");
-    try (TestServer server = TestServer.start(Map.of("UPLOADS_PATH", file.toString()))) {
-      var ready = server.get("/ready");
-      assertThat(ready.statusCode()).isEqualTo(503);
-      assertThat(ready.body()).startsWith("{\"status\":\"unavailable\",\"detail\":\"");
-      assertThat(server.get("/health").statusCode()).isEqualTo(200);
     }
   }
 }

@@ -2,8 +2,8 @@ package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.RawHttp;
-import com.imageserving.TestServer;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

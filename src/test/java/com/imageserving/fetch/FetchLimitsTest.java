@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imageserving.config.FetchSettings;
+import com.imageserving.support.TestFetch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -113,13 +114,11 @@ class FetchLimitsTest {
   void declaredContentLengthOverTheLimitIsRefusedBeforeReading() throws Exception {
     EndlessBody body = new EndlessBody(100_000_000L, false);
     origin.enqueue(new MockResponse.Builder().code(200).body(body).build());
-    long start = System.nanoTime();
     assertThatThrownBy(() -> fetcher.fetch(url(), null))
         .isInstanceOfSatisfying(
             FetchException.class,
             e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TOO_LARGE));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-    assertThat(body.clientStopped.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(body.clientStopped.await(30, TimeUnit.SECONDS)).isTrue();
     // Only what socket buffers absorbed before the client closed: far below the declared size.
     assertThat(body.written.get()).isLessThan(16_000_000L);
     assertThat(origin.getRequestCount()).isEqualTo(1); // not retried
@@ -134,13 +133,11 @@ class FetchLimitsTest {
             .setHeader("Transfer-Encoding", "chunked")
             .body(body)
             .build());
-    long start = System.nanoTime();
     assertThatThrownBy(() -> fetcher.fetch(url(), null))
         .isInstanceOfSatisfying(
             FetchException.class,
             e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.TOO_LARGE));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    assertThat(body.clientStopped.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(body.clientStopped.await(30, TimeUnit.SECONDS)).isTrue();
     assertThat(body.written.get()).isGreaterThan(LIMIT).isLessThan(LIMIT + 16_000_000L);
     assertThat(origin.getRequestCount()).isEqualTo(1);
     var tooLarge = meters.find("image.fetch.attempts").tag("outcome", "too_large").counter();
@@ -158,16 +155,22 @@ class FetchLimitsTest {
     assertThat(fetcher.fetch(url(), null).bytes()).hasSize((int) LIMIT);
   }
 
+  /**
+   * FETCH_TIMEOUT bounds a whole attempt, so the time taken is the behaviour and is measured: two
+   * attempts of 500 ms and one back-off of at most 80 ms, about 1.1 s. It cannot end sooner than
+   * the two timeouts (the body keeps coming), and the upper bound is 5 times the expectation;
+   * without the timeout the trickle alone would take 30 s an attempt.
+   */
   @Test
   void slowBodyIsCutByTheTimeout() {
     fetcher.close();
     fetcher = fetcher(Duration.ofMillis(500), 2);
-    // Headers at once, then 1 byte every 100 ms of a 100-byte body: 10 s if nothing stopped it.
+    // Headers at once, then 1 byte every 100 ms of a 300-byte body.
     origin.setDispatcher(
         TestFetch.always(
             new MockResponse.Builder()
                 .code(200)
-                .body("x".repeat(100))
+                .body("x".repeat(300))
                 .throttleBody(1, 100, TimeUnit.MILLISECONDS)
                 .build()));
     long start = System.nanoTime();
@@ -175,11 +178,11 @@ class FetchLimitsTest {
         .isInstanceOfSatisfying(
             FetchException.class, e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.FAILED));
     Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-    // Two attempts of 500 ms plus one short back-off.
-    assertThat(elapsed).isBetween(Duration.ofMillis(1000), Duration.ofMillis(2500));
+    assertThat(elapsed).isBetween(Duration.ofMillis(1000), Duration.ofMillis(1100).multipliedBy(5));
     assertThat(origin.getRequestCount()).isEqualTo(2);
   }
 
+  /** As above for headers that never come: one attempt of 300 ms, bounded by 5 times that. */
   @Test
   void slowHeadersAreCutByTheTimeout() {
     fetcher.close();
@@ -189,10 +192,13 @@ class FetchLimitsTest {
             new MockResponse.Builder()
                 .code(200)
                 .body("late")
-                .headersDelay(5, TimeUnit.SECONDS)
+                .headersDelay(30, TimeUnit.SECONDS)
                 .build()));
     long start = System.nanoTime();
-    assertThatThrownBy(() -> fetcher.fetch(url(), null)).isInstanceOf(FetchException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+    assertThatThrownBy(() -> fetcher.fetch(url(), null))
+        .isInstanceOfSatisfying(
+            FetchException.class, e -> assertThat(e.kind()).isEqualTo(FetchException.Kind.FAILED));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(300), Duration.ofMillis(300).multipliedBy(5));
   }
 }

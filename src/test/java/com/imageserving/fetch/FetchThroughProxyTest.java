@@ -7,6 +7,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.imageserving.support.Socks5TestServer;
+import com.imageserving.support.TestFetch;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import okhttp3.Credentials;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,8 @@ class FetchThroughProxyTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final TestFetch.MapResolver resolver = new TestFetch.MapResolver();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger("com.imageserving.fetch");
+  private @Nullable Level previousLevel;
   private Socks5TestServer socks;
   private OkHttpImageFetcher fetcher;
 
@@ -43,7 +48,8 @@ class FetchThroughProxyTest {
   void start() throws IOException {
     origin.start(InetAddress.getByName("127.0.0.1"), 0);
     httpProxy.start(InetAddress.getByName("127.0.0.1"), 0);
-    Logger logger = (Logger) LoggerFactory.getLogger("com.imageserving.fetch");
+    // DEBUG here, so that what is logged at any level is checked for secrets; restored after.
+    previousLevel = logger.getLevel();
     logger.setLevel(Level.DEBUG);
     logs.start();
     logger.addAppender(logs);
@@ -51,7 +57,8 @@ class FetchThroughProxyTest {
 
   @AfterEach
   void stop() {
-    ((Logger) LoggerFactory.getLogger("com.imageserving.fetch")).detachAppender(logs);
+    logger.detachAppender(logs);
+    logger.setLevel(previousLevel);
     if (fetcher != null) {
       fetcher.close();
     }

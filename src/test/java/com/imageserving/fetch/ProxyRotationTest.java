@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imageserving.config.FetchSettings;
+import com.imageserving.support.DeadPort;
+import com.imageserving.support.TestClock;
+import com.imageserving.support.TestFetch;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.SocketFactory;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -36,8 +39,10 @@ class ProxyRotationTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private OkHttpImageFetcher fetcher;
 
-  /** Long unless a test watches recovery, so a slow machine cannot end a blacklisting early. */
-  private Duration ttl = Duration.ofSeconds(60);
+  /** Blacklistings are timed on this clock, which only the test moves. */
+  private final TestClock clock = new TestClock();
+
+  private static final Duration TTL = Duration.ofSeconds(60);
 
   @BeforeEach
   void start() throws IOException {
@@ -90,7 +95,7 @@ class ProxyRotationTest {
             strategy,
             maxRetries,
             threshold,
-            ttl,
+            TTL,
             Duration.ofMillis(10),
             Duration.ofMillis(20),
             true,
@@ -99,7 +104,12 @@ class ProxyRotationTest {
             100);
     fetcher =
         new OkHttpImageFetcher(
-            settings, meters, new TestFetch.MapResolver().map("origin.test", "127.0.0.1"));
+            settings,
+            meters,
+            new DirectNetwork(
+                new TestFetch.MapResolver().map("origin.test", "127.0.0.1"),
+                SocketFactory.getDefault()),
+            clock);
     return fetcher;
   }
 
@@ -173,22 +183,19 @@ class ProxyRotationTest {
 
   @Test
   void deadProxyIsAConnectErrorAndTheNextOneServes() throws Exception {
-    int deadPort;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      deadPort = s.getLocalPort();
+    try (DeadPort dead = new DeadPort()) {
+      fetcher(
+          Map.of("p", List.of("http://127.0.0.1:" + dead.port(), proxy(1))),
+          FetchSettings.Strategy.ROUND_ROBIN,
+          2,
+          3,
+          true);
+      assertThat(fetchBody("p")).isEqualTo("P1");
     }
-    fetcher(
-        Map.of("p", List.of("http://127.0.0.1:" + deadPort, proxy(1))),
-        FetchSettings.Strategy.ROUND_ROBIN,
-        2,
-        3,
-        true);
-    assertThat(fetchBody("p")).isEqualTo("P1");
   }
 
   @Test
   void blacklistsAfterThresholdThenGivesOneTrialAfterTtl() throws Exception {
-    ttl = Duration.ofMillis(400);
     statuses.get(0).set(503);
     // One attempt per fetch so each fetch is exactly one pick.
     fetcher(
@@ -206,8 +213,14 @@ class ProxyRotationTest {
     assertThat(results).containsExactly("fail", "P1", "fail", "P1", "P1", "P1");
     assertThat(gauge(0)).isEqualTo(1.0);
 
+    // Just before the TTL ends: still blacklisted.
+    clock.advance(TTL.minusSeconds(1));
+    log.clear();
+    fetchBody("p");
+    assertThat(log).containsExactly(1);
+
     // After the TTL: one trial; its failure blacklists 0 again at once.
-    Thread.sleep(500);
+    clock.advance(Duration.ofSeconds(2));
     log.clear();
     for (int i = 0; i < 4; i++) {
       try {
@@ -219,7 +232,7 @@ class ProxyRotationTest {
     assertThat(log).containsExactly(0, 1, 1, 1);
 
     // After the TTL again, a successful trial clears it: back to alternating.
-    Thread.sleep(500);
+    clock.advance(TTL.plusSeconds(1));
     statuses.get(0).set(200);
     log.clear();
     for (int i = 0; i < 5; i++) {

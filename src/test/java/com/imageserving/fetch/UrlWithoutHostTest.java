@@ -2,7 +2,7 @@ package com.imageserving.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestServer;
+import com.imageserving.support.TestServer;
 import java.net.InetAddress;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

@@ -1,6 +1,6 @@
 package com.imageserving.imaging;
 
-import static com.imageserving.imaging.TestImages.encode;
+import static com.imageserving.support.TestImages.encode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.config.OutputFormat;
@@ -10,6 +10,7 @@ import com.imageserving.imaging.vips.Saver;
 import com.imageserving.imaging.vips.Vips;
 import com.imageserving.imaging.vips.VipsImage;
 import com.imageserving.imaging.vips.VipsSession;
+import com.imageserving.support.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.Color;
 import java.awt.image.BufferedImage;

@@ -3,6 +3,7 @@ package com.imageserving.imaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.config.OutputFormat;
+import com.imageserving.support.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

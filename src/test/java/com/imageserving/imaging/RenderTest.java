@@ -12,6 +12,7 @@ import com.imageserving.imaging.vips.Saver;
 import com.imageserving.imaging.vips.Vips;
 import com.imageserving.imaging.vips.VipsImage;
 import com.imageserving.imaging.vips.VipsSession;
+import com.imageserving.support.TestImages;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -1,12 +1,13 @@
 package com.imageserving.imaging;
 
-import static com.imageserving.imaging.TestImages.decode;
-import static com.imageserving.imaging.TestImages.encode;
-import static com.imageserving.imaging.TestImages.fixture;
+import static com.imageserving.support.TestImages.decode;
+import static com.imageserving.support.TestImages.encode;
+import static com.imageserving.support.TestImages.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imageserving.config.OutputFormat;
+import com.imageserving.support.TestImages;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

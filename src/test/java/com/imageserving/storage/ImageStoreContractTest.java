@@ -3,7 +3,11 @@ package com.imageserving.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.support.Backend;
+import com.imageserving.support.RequestCounter;
+import com.imageserving.support.S3ProxyServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,11 +36,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** What every {@link ImageStore} must do, run against the local disk and a real S3 server. */
 class ImageStoreContractTest {
   private static final Random RANDOM = new Random(42);
-
-  enum Backend {
-    LOCAL,
-    S3
-  }
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private @Nullable RequestCounter requests;
@@ -240,8 +239,22 @@ class ImageStoreContractTest {
 
   @ParameterizedTest(name = "{0}")
   @EnumSource(Backend.class)
-  void isReady(Backend backend) throws Exception {
-    store(backend).checkReady();
+  void isReadyOnlyWhileUsable(Backend backend) throws Exception {
+    ImageStore store = store(backend);
+    store.checkReady();
+
+    switch (backend) {
+      case LOCAL -> {
+        // Its folder is a file now (a folder without permissions would not stop root).
+        Path images = root.resolve("images");
+        FileSystemUtils.deleteRecursively(images);
+        Files.writeString(images, "not a folder");
+      }
+      case S3 -> raw.deleteBucket(b -> b.bucket(bucket));
+    }
+
+    assertThatThrownBy(store::checkReady)
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.unavailable()).isTrue());
   }
 
   /** Writes a variant where the backend keeps them, bypassing the store (and its checks). */

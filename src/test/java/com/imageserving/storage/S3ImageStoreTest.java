@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.imageserving.config.S3Settings;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.support.RawServer;
+import com.imageserving.support.RequestCounter;
+import com.imageserving.support.S3ProxyServer;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -238,8 +237,13 @@ class S3ImageStoreTest {
   @Test
   void requestsGoThroughTheConfiguredProxy() throws Exception {
     BlockingQueue<String> requestLines = new LinkedBlockingQueue<>();
-    try (ServerSocket proxy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread.ofVirtual().start(() -> recordAndHangUp(proxy, requestLines));
+    // A proxy that reads each request line and closes the connection without an answer.
+    try (RawServer proxy =
+        new RawServer(socket ->
+            requestLines.add(
+                new BufferedReader(
+                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine()))) {
       S3Settings direct = server.settings(bucket);
       S3Settings proxied =
           new S3Settings(
@@ -249,7 +253,7 @@ class S3ImageStoreTest {
               direct.accessKey(),
               direct.secretKey(),
               "images",
-              "http://127.0.0.1:" + proxy.getLocalPort());
+              "http://127.0.0.1:" + proxy.port());
       try (S3ImageStore viaProxy =
           new S3ImageStore(S3Clients.build(proxied), bucket, "images", Region.US_EAST_1)) {
         assertThatThrownBy(() -> viaProxy.find("ns", "id"))
@@ -257,22 +261,8 @@ class S3ImageStoreTest {
                 StorageException.class, e -> assertThat(e.unavailable()).isTrue());
       }
       // A forward proxy receives the absolute URL of the S3 server.
-      assertThat(requestLines.poll(5, TimeUnit.SECONDS))
+      assertThat(requestLines.poll(30, TimeUnit.SECONDS))
           .startsWith("GET " + server.endpoint() + "/" + bucket + "?");
-    }
-  }
-
-  /** A proxy that reads each request line and closes the connection without an answer. */
-  private static void recordAndHangUp(ServerSocket proxy, BlockingQueue<String> lines) {
-    while (!proxy.isClosed()) {
-      try (Socket socket = proxy.accept()) {
-        lines.add(
-            new BufferedReader(
-                    new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-                .readLine());
-      } catch (IOException e) {
-        return;
-      }
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.support.S3ProxyServer;
 import java.io.InputStream;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +70,7 @@ class S3OutageTest {
     void run() throws Exception;
   }
 
+  /** Failing fast is the behaviour; see S3ServiceOutageTest.quickly for the 5 s bound. */
   private static void assertUnavailableQuickly(Call call) {
     long start = System.nanoTime();
     Throwable thrown = catchThrowable(call::run);

@@ -2,8 +2,8 @@ package com.imageserving.variants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;

@@ -2,10 +2,10 @@ package com.imageserving.variants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.Backend;
-import com.imageserving.RawHttp;
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.Backend;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;

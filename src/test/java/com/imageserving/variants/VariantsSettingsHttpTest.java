@@ -4,8 +4,8 @@ import static com.imageserving.variants.UrlSigningTest.DOC_KEY;
 import static com.imageserving.variants.UrlSigningTest.DOC_SALT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;

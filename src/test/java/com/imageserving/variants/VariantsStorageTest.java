@@ -2,10 +2,10 @@ package com.imageserving.variants;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.Backend;
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
-import com.imageserving.storage.S3ProxyServer;
+import com.imageserving.support.Backend;
+import com.imageserving.support.S3ProxyServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

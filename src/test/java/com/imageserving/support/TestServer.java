@@ -1,5 +1,6 @@
-package com.imageserving;
+package com.imageserving.support;
 
+import com.imageserving.Application;
 import com.imageserving.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,8 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The whole service on a free loopback port, started exactly as {@code main} starts it but with a
@@ -26,7 +31,7 @@ public final class TestServer implements AutoCloseable {
   private final HttpClient client =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(5))
+          .connectTimeout(Duration.ofSeconds(30))
           .build();
 
   private TestServer(ConfigurableApplicationContext context, Path uploads) {
@@ -46,6 +51,15 @@ public final class TestServer implements AutoCloseable {
    * never sets.
    */
   public static TestServer start(Map<String, String> env, String... springArgs) {
+    return start(env, context -> {}, springArgs);
+  }
+
+  /**
+   * Also with beans of the test's own registered first, for what the service takes from the context
+   * when it is there (such as a {@code DirectNetwork}).
+   */
+  public static TestServer start(
+      Map<String, String> env, Consumer<GenericApplicationContext> beans, String... springArgs) {
     try {
       Path uploads = Files.createTempDirectory("uploads-");
       Map<String, String> vars = new HashMap<>();
@@ -55,8 +69,10 @@ public final class TestServer implements AutoCloseable {
       vars.put("DEBUG", "true");
       vars.putAll(env);
       Settings settings = Settings.from(vars);
+      SpringApplication application = Application.application(settings);
+      application.addInitializers(context -> beans.accept((GenericApplicationContext) context));
       return new TestServer(
-          Application.start(settings, springArgs), settings.storage().uploadsPath());
+          Application.run(application, springArgs), settings.storage().uploadsPath());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -118,6 +134,35 @@ public final class TestServer implements AutoCloseable {
 
   public HttpResponse<String> get(String path) {
     return send(request(path).GET().build());
+  }
+
+  /** POST of a JSON body. */
+  public HttpResponse<String> postJson(String path, String json) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  /** A JSON upload ({@link Json#upload}) of {@code image} into {@code namespace}. */
+  public HttpResponse<String> upload(String namespace, byte[] image) {
+    return postJson("/images/" + namespace, Json.upload(image));
+  }
+
+  /** Uploads {@code image}, requires a 200, and returns the answer. */
+  public JsonNode uploaded(String namespace, byte[] image) {
+    HttpResponse<String> response = upload(namespace, image);
+    if (response.statusCode() != 200) {
+      throw new AssertionError(
+          "upload to " + namespace + ": " + response.statusCode() + " " + response.body());
+    }
+    return Json.read(response.body());
+  }
+
+  /** Uploads {@code image}, requires a 200, and returns its image_id. */
+  public String uploadedId(String namespace, byte[] image) {
+    return uploaded(namespace, image).get("image_id").asString();
   }
 
   @Override

@@ -1,9 +1,9 @@
-package com.imageserving.hosting;
+package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestServer;
 import com.imageserving.imaging.ContainerMetadata;
+import com.imageserving.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest.BodyPublishers;

@@ -1,4 +1,4 @@
-package com.imageserving.storage;
+package com.imageserving.support;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +9,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpRequest;
 
 /** Records every HTTP request the S3 client sends (retries included), with its operation name. */
-final class RequestCounter implements ExecutionInterceptor {
-  record Sent(String operation, SdkHttpRequest request) {}
+public final class RequestCounter implements ExecutionInterceptor {
+  public record Sent(String operation, SdkHttpRequest request) {}
 
   private final List<Sent> sent = new ArrayList<>();
 
@@ -22,15 +22,15 @@ final class RequestCounter implements ExecutionInterceptor {
             attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), context.httpRequest()));
   }
 
-  synchronized List<Sent> sent() {
+  public synchronized List<Sent> sent() {
     return List.copyOf(sent);
   }
 
-  synchronized List<String> operations() {
+  public synchronized List<String> operations() {
     return sent.stream().map(Sent::operation).toList();
   }
 
-  synchronized void reset() {
+  public synchronized void reset() {
     sent.clear();
   }
 }

@@ -1,6 +1,5 @@
-package com.imageserving;
+package com.imageserving.support;
 
-import com.imageserving.storage.S3ProxyServer;
 import java.util.Map;
 
 /** The storage backends the HTTP suites run against. */

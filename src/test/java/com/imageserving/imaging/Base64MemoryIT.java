@@ -1,9 +1,9 @@
-package com.imageserving.hosting;
+package com.imageserving.imaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.ChildProcess;
-import com.imageserving.TestImages;
+import com.imageserving.support.ChildProcess;
+import com.imageserving.support.TestImages;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,9 +1,9 @@
-package com.imageserving.hosting;
+package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.RawHttp;
-import com.imageserving.TestServer;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package com.imageserving.fetch;
+package com.imageserving.support;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -44,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  * user/password when given one, records each CONNECT destination as the client sent it (so a test
  * can see that names reach the proxy unresolved), maps it to a local address, and relays bytes.
  */
-final class Socks5TestServer implements AutoCloseable {
+public final class Socks5TestServer implements AutoCloseable {
 
   private final @Nullable String username;
   private final @Nullable String password;
@@ -54,15 +54,15 @@ final class Socks5TestServer implements AutoCloseable {
   private final Channel server;
 
   /** Destinations requested, as {@code host:port} exactly as the client sent them. */
-  final List<String> connects = new CopyOnWriteArrayList<>();
+  public final List<String> connects = new CopyOnWriteArrayList<>();
 
-  final AtomicInteger authFailures = new AtomicInteger();
-  final AtomicInteger handshakes = new AtomicInteger();
+  public final AtomicInteger authFailures = new AtomicInteger();
+  public final AtomicInteger handshakes = new AtomicInteger();
 
   /**
    * @param route maps a requested {@code host:port} to where the relay really connects
    */
-  Socks5TestServer(
+  public Socks5TestServer(
       @Nullable String username,
       @Nullable String password,
       Function<String, InetSocketAddress> route)
@@ -90,7 +90,7 @@ final class Socks5TestServer implements AutoCloseable {
             .channel();
   }
 
-  int port() {
+  public int port() {
     return ((InetSocketAddress) server.localAddress()).getPort();
   }
 

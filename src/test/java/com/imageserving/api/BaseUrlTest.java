@@ -1,14 +1,13 @@
-package com.imageserving.hosting;
+package com.imageserving.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.Json;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.http.HttpRequest;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 /** Where returned URLs point: the request's own base, forwarded headers, or PUBLIC_BASE_URL. */
 class BaseUrlTest {
@@ -17,19 +16,11 @@ class BaseUrlTest {
         server
             .request("/images/u")
             .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"data\": \""
-                        + Base64.getEncoder().encodeToString(TestImages.png(4, 4))
-                        + "\"}"));
+            .POST(HttpRequest.BodyPublishers.ofString(Json.upload(TestImages.png(4, 4))));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
-    return JsonMapper.builder()
-        .build()
-        .readTree(server.send(request.build()).body())
-        .get("url")
-        .asString();
+    return Json.read(server.send(request.build()).body()).get("url").asString();
   }
 
   @Test

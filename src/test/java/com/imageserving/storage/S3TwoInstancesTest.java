@@ -1,27 +1,19 @@
-package com.imageserving;
+package com.imageserving.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.storage.S3ProxyServer;
-import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.imageserving.support.S3ProxyServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two instances of the service on one bucket: nothing is kept in an instance. */
 class S3TwoInstancesTest {
-  private static final Pattern IMAGE_ID = Pattern.compile("\"image_id\"\\s*:\\s*\"([^\"]+)\"");
   private static TestServer a;
   private static TestServer b;
 
@@ -105,36 +97,7 @@ class S3TwoInstancesTest {
     assertThat(b.get("/images/batch/" + second).statusCode()).isEqualTo(404);
   }
 
-  /** Uploads a small generated PNG and returns its id. */
-  static String upload(TestServer server, String namespace) {
-    String json = "{\"data\":\"" + Base64.getEncoder().encodeToString(png()) + "\"}";
-    HttpResponse<String> response =
-        server.send(
-            server
-                .request("/images/" + namespace)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build());
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    Matcher matcher = IMAGE_ID.matcher(response.body());
-    assertThat(matcher.find()).as(response.body()).isTrue();
-    return matcher.group(1);
-  }
-
-  static byte[] png() {
-    BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
-    var graphics = image.createGraphics();
-    graphics.setColor(Color.ORANGE);
-    graphics.fillRect(0, 0, 64, 48);
-    graphics.setColor(Color.BLUE);
-    graphics.fillOval(10, 10, 30, 20);
-    graphics.dispose();
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImageIO.write(image, "png", out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private static String upload(TestServer server, String namespace) {
+    return server.uploadedId(namespace, TestImages.png(64, 48));
   }
 }

@@ -1,10 +1,10 @@
-package com.imageserving.fetching;
+package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
 import com.imageserving.imaging.InputBudget;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;

@@ -1,18 +1,25 @@
-package com.imageserving;
+package com.imageserving.support;
 
+import com.imageserving.Application;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** The service's real main() in a child JVM on a free port, for kill -9 and signal tests. */
+/**
+ * The service's real main() in a child JVM, for kill -9 and signal tests. It binds port 0 and the
+ * port it got is read from its log ("Tomcat started on port N", logged at INFO).
+ */
 public final class ChildProcess implements AutoCloseable {
   private final Process process;
   private final int port;
@@ -22,11 +29,7 @@ public final class ChildProcess implements AutoCloseable {
     this.port = port;
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
+  private static final Pattern STARTED_ON = Pattern.compile("Tomcat started on port (\\d+)");
 
   /**
    * The service in a child JVM (the packaged jar for integration tests, else main() from the test
@@ -65,7 +68,10 @@ public final class ChildProcess implements AutoCloseable {
     return builder;
   }
 
-  /** Starts and waits until /health answers (at most a minute). */
+  /**
+   * Starts on port 0 (PORT in {@code env} is overridden) and waits until /health answers (at most a
+   * minute).
+   */
   public static ChildProcess start(Path workDir, Map<String, String> env) throws Exception {
     return start(workDir, env, List.of());
   }
@@ -73,13 +79,47 @@ public final class ChildProcess implements AutoCloseable {
   /** As {@link #start(Path, Map)}, with JVM options. */
   public static ChildProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions)
       throws Exception {
-    int port = freePort();
     ProcessBuilder builder = command(workDir, env, jvmOptions);
-    builder.environment().put("PORT", Integer.toString(port));
+    builder.environment().put("PORT", "0");
     builder.environment().put("HOST", "127.0.0.1");
-    ChildProcess child = new ChildProcess(builder.start(), port);
-    child.awaitHealthy(Duration.ofSeconds(60));
+    Path log = workDir.resolve("child.log");
+    // A restart in the same folder appends: only what this child writes counts.
+    long from = Files.exists(log) ? Files.size(log) : 0;
+    Process process = builder.start();
+    ChildProcess child;
+    try {
+      child = new ChildProcess(process, awaitPort(process, log, from, Duration.ofSeconds(60)));
+      child.awaitHealthy(Duration.ofSeconds(60));
+    } catch (Exception | AssertionError e) {
+      process.destroyForcibly();
+      throw e;
+    }
     return child;
+  }
+
+  /** The port the child reports in its log after {@code from}, once it has bound it. */
+  private static int awaitPort(Process process, Path log, long from, Duration timeout)
+      throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log)) {
+        String text;
+        try (var in = Files.newInputStream(log)) {
+          in.skipNBytes(from);
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Matcher started = STARTED_ON.matcher(text);
+        if (started.find()) {
+          return Integer.parseInt(started.group(1));
+        }
+        if (!process.isAlive()) {
+          throw new IllegalStateException(
+              "child exited with " + process.exitValue() + " before listening:\n" + text);
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("child reported no port within " + timeout);
   }
 
   private void awaitHealthy(Duration timeout) throws Exception {

@@ -1,10 +1,9 @@
-package com.imageserving.hosting;
+package com.imageserving.imaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
-import com.imageserving.imaging.InputBudget;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.net.Socket;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

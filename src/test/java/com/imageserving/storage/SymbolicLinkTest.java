@@ -1,9 +1,9 @@
-package com.imageserving.hosting;
+package com.imageserving.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.imageserving.TestImages;
-import com.imageserving.TestServer;
+import com.imageserving.support.TestImages;
+import com.imageserving.support.TestServer;
 import java.io.IOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;

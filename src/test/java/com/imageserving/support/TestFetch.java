@@ -1,6 +1,7 @@
-package com.imageserving.fetch;
+package com.imageserving.support;
 
 import com.imageserving.config.FetchSettings;
+import com.imageserving.fetch.Resolver;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -13,11 +14,11 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 
 /** Shared test fixtures: settings with short times, a map-backed resolver, fixed responders. */
-final class TestFetch {
+public final class TestFetch {
 
   private TestFetch() {}
 
-  static FetchSettings settings(
+  public static FetchSettings settings(
       Map<String, List<String>> proxies, boolean allowPrivate, int maxRetries) {
     return new FetchSettings(
         Duration.ofSeconds(3),
@@ -37,11 +38,11 @@ final class TestFetch {
   }
 
   /** A resolver answering from a fixed table and counting lookups; unknown names fail. */
-  static final class MapResolver implements Resolver {
-    final Map<String, List<InetAddress>> table = new ConcurrentHashMap<>();
-    final AtomicInteger lookups = new AtomicInteger();
+  public static final class MapResolver implements Resolver {
+    public final Map<String, List<InetAddress>> table = new ConcurrentHashMap<>();
+    public final AtomicInteger lookups = new AtomicInteger();
 
-    MapResolver map(String host, String... addresses) {
+    public MapResolver map(String host, String... addresses) {
       List<InetAddress> list =
           java.util.Arrays.stream(addresses)
               .map(a -> {
@@ -68,7 +69,7 @@ final class TestFetch {
   }
 
   /** Answers every request with the same response (the queue dispatcher would block). */
-  static Dispatcher always(MockResponse response) {
+  public static Dispatcher always(MockResponse response) {
     return new Dispatcher() {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
@@ -77,7 +78,7 @@ final class TestFetch {
     };
   }
 
-  static MockResponse ok(String body) {
+  public static MockResponse ok(String body) {
     return new MockResponse.Builder()
         .code(200)
         .setHeader("Content-Type", "image/png")
@@ -85,7 +86,7 @@ final class TestFetch {
         .build();
   }
 
-  static MockResponse status(int code) {
+  public static MockResponse status(int code) {
     return new MockResponse.Builder().code(code).body("").build();
   }
 }

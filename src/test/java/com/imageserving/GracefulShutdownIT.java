@@ -1,21 +1,28 @@
-package com.imageserving.hosting;
+package com.imageserving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
-import com.imageserving.ChildProcess;
-import com.imageserving.TestImages;
-import java.io.ByteArrayOutputStream;
+import com.imageserving.support.ChildProcess;
+import com.imageserving.support.Json;
+import com.imageserving.support.RawHttp;
+import com.imageserving.support.TestImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +38,7 @@ class GracefulShutdownIT {
   void sigtermFinishesInFlightUploadsAndExitsZero() throws Exception {
     Path uploads = work.resolve("uploads");
     Map<String, String> env = Map.of("UPLOADS_PATH", uploads.toString(), "DEBUG", "true");
-    byte[] body =
-        ("{\"data\": \"" + Base64.getEncoder().encodeToString(TestImages.jpeg(2000, 1500)) + "\"}")
-            .getBytes(StandardCharsets.US_ASCII);
+    byte[] body = Json.upload(TestImages.jpeg(2000, 1500)).getBytes(StandardCharsets.US_ASCII);
     try (ChildProcess child = ChildProcess.start(work, env)) {
       long terminated;
       try (Socket upload = new Socket("127.0.0.1", child.port())) {
@@ -45,11 +50,15 @@ class GracefulShutdownIT {
                     + body.length
                     + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        // Half the body now: the request is in flight (headers read, handler waiting for data).
+        // Half the body now; the request is in flight once the service counts it as active
+        // (headers read, the handler waiting for the rest).
         int half = body.length / 2;
         out.write(body, 0, half);
         out.flush();
-        Thread.sleep(500);
+        HttpClient client = HttpClient.newHttpClient();
+        await("the upload is an active request")
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> ACTIVE_POST.matcher(metrics(client, child)).find());
 
         terminated = System.nanoTime();
         child.terminate();
@@ -69,7 +78,7 @@ class GracefulShutdownIT {
         // The rest of the slow upload: it is still served.
         out.write(body, half, body.length - half);
         out.flush();
-        String response = readResponse(upload);
+        String response = RawHttp.readResponse(upload.getInputStream()).text();
         assertThat(response).startsWith("HTTP/1.1 200");
         assertThat(response).contains("\"image_id\"");
       }
@@ -95,40 +104,24 @@ class GracefulShutdownIT {
         .forEach(System.out::println);
   }
 
+  /** The active-requests gauge of a POST in progress, in /metrics. */
+  private static final Pattern ACTIVE_POST =
+      Pattern.compile(
+          "(?m)^http_server_requests_active_seconds_gcount\\{[^}]*method=\"POST\"[^}]*} 1(\\.0)?$");
+
+  private static String metrics(HttpClient client, ChildProcess child) throws Exception {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create(child.base() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   private static String log(Path work) {
     try {
       return Files.readString(work.resolve("child.log"));
     } catch (IOException e) {
       return e.toString();
     }
-  }
-
-  /** Reads one response: headers, then Content-Length bytes of body. */
-  private static String readResponse(Socket socket) throws IOException {
-    var in = socket.getInputStream();
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    int contentLength = -1;
-    while (true) {
-      int b = in.read();
-      if (b < 0) {
-        return bytes.toString(StandardCharsets.ISO_8859_1);
-      }
-      bytes.write(b);
-      String text = bytes.toString(StandardCharsets.ISO_8859_1);
-      if (text.endsWith("\r\n\r\n")) {
-        for (String line : text.split("\r\n")) {
-          if (line.toLowerCase().startsWith("content-length:")) {
-            contentLength = Integer.parseInt(line.substring(15).trim());
-          }
-        }
-        break;
-      }
-    }
-    if (contentLength > 0) {
-      bytes.write(in.readNBytes(contentLength));
-    } else {
-      in.transferTo(bytes);
-    }
-    return bytes.toString(StandardCharsets.ISO_8859_1);
   }
 }
