@@ -141,8 +141,8 @@ class HttpPlumbingTest {
             labels -> labels.get("method") + " " + labels.get("status") + " " + labels.get("uri"))
         .contains(
             "POST 200 /images/{namespace}",
-            "GET 200 /images/{namespace}/{imageId}",
-            "GET 404 /images/{namespace}/{imageId}",
+            "GET 200 /images/{namespace}/{image_id}",
+            "GET 404 /images/{namespace}/{image_id}",
             "POST 422 /images/{namespace}",
             "GET 404 NOT_FOUND",
             "GET 200 /openapi.json")
