@@ -256,7 +256,7 @@ class RenderTest {
   void orientationIsAppliedBeforeCroppingAndGravity() {
     // Stored 200×100 (left red, right blue) with EXIF orientation 6: upright it is 100×200, red
     // on top.
-    byte[] source = withOrientation6(halvesJpeg(200, 100));
+    byte[] source = TestImages.withOrientation6(halvesJpeg(200, 100));
     BufferedImage north =
         TestImages.decode(
             render(source, spec(ResizingType.FILL, 100, 100).gravity(Anchor.NORTH)).data());
@@ -617,53 +617,5 @@ class RenderTest {
       VipsImage image = session.load(loader, bytes, 1);
       return TestImages.decode(session.save(image, Saver.PNG, 0));
     }
-  }
-
-  /** Inserts an EXIF APP1 segment saying orientation 6 (rotate 90° clockwise to display). */
-  static byte[] withOrientation6(byte[] jpeg) {
-    byte[] app1 = {
-      (byte) 0xFF,
-      (byte) 0xE1,
-      0,
-      34,
-      'E',
-      'x',
-      'i',
-      'f',
-      0,
-      0,
-      'M',
-      'M',
-      0,
-      42,
-      0,
-      0,
-      0,
-      8,
-      0,
-      1,
-      0x01,
-      0x12,
-      0,
-      3,
-      0,
-      0,
-      0,
-      1,
-      0,
-      6,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0
-    };
-    byte[] out = new byte[jpeg.length + app1.length];
-    out[0] = jpeg[0];
-    out[1] = jpeg[1];
-    System.arraycopy(app1, 0, out, 2, app1.length);
-    System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
-    return out;
   }
 }

@@ -103,7 +103,7 @@ class VipsImageProcessorTest {
   void exifOrientationIsAppliedToLargeImagesToo() {
     // 4000×3000 read sequentially, shrunk on load, then rotated: must not fail "out of order".
     byte[] big = encode("jpeg", 4000, 3000, Color.RED);
-    byte[] rotated = withOrientation6(big);
+    byte[] rotated = TestImages.withOrientation6(big);
     ProcessedImage out = jpeg.process(ImageInput.copyOf(rotated), 1200);
     assertThat(out.width()).isEqualTo(900);
     assertThat(out.height()).isEqualTo(1200);
@@ -247,53 +247,5 @@ class VipsImageProcessorTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(image, "png", out);
     return out.toByteArray();
-  }
-
-  private static byte[] withOrientation6(byte[] jpeg) {
-    // A minimal big-endian EXIF APP1 segment with one IFD0 entry: Orientation (0x0112) = 6.
-    byte[] app1 = {
-      (byte) 0xFF,
-      (byte) 0xE1,
-      0,
-      34,
-      'E',
-      'x',
-      'i',
-      'f',
-      0,
-      0,
-      'M',
-      'M',
-      0,
-      42,
-      0,
-      0,
-      0,
-      8,
-      0,
-      1,
-      0x01,
-      0x12,
-      0,
-      3,
-      0,
-      0,
-      0,
-      1,
-      0,
-      6,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0
-    };
-    byte[] out = new byte[jpeg.length + app1.length];
-    out[0] = jpeg[0];
-    out[1] = jpeg[1];
-    System.arraycopy(app1, 0, out, 2, app1.length);
-    System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
-    return out;
   }
 }

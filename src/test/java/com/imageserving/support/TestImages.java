@@ -232,4 +232,52 @@ public final class TestImages {
     crc.update(data);
     out.writeInt((int) crc.getValue());
   }
+
+  /** Inserts an EXIF APP1 segment saying orientation 6 (rotate 90° clockwise to display). */
+  public static byte[] withOrientation6(byte[] jpeg) {
+    byte[] app1 = {
+      (byte) 0xFF,
+      (byte) 0xE1,
+      0,
+      34,
+      'E',
+      'x',
+      'i',
+      'f',
+      0,
+      0,
+      'M',
+      'M',
+      0,
+      42,
+      0,
+      0,
+      0,
+      8,
+      0,
+      1,
+      0x01,
+      0x12,
+      0,
+      3,
+      0,
+      0,
+      0,
+      1,
+      0,
+      6,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0
+    };
+    byte[] out = new byte[jpeg.length + app1.length];
+    out[0] = jpeg[0];
+    out[1] = jpeg[1];
+    System.arraycopy(app1, 0, out, 2, app1.length);
+    System.arraycopy(jpeg, 2, out, 2 + app1.length, jpeg.length - 2);
+    return out;
+  }
 }
