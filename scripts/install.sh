@@ -34,6 +34,12 @@ else
 fi
 
 # The tests build variant URLs with imgproxy's own Node client (ImgproxyNodeClientTest).
+if ! command -v npm >/dev/null 2>&1 && [ "$(uname -s)" != Darwin ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  echo "Node.js: installed (nodejs, npm) for the tests"
+fi
 if command -v npm >/dev/null 2>&1; then
   echo "Installing the npm packages of the tests (src/test/node)..."
   (cd src/test/node && npm ci --no-audit --no-fund --loglevel=error)
