@@ -19,6 +19,7 @@ import mockwebserver3.RecordedRequest;
 import okio.Buffer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -86,6 +87,19 @@ class FetchedBodiesTest {
 
   private static InputBudget budget() {
     return server.context().getBean(InputBudget.class);
+  }
+
+  /**
+   * Each test starts with the whole budget: a stalled body of another test is released only once
+   * the server has seen its connection close, which may come after that test has ended.
+   */
+  @BeforeEach
+  void budgetIsFree() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (budget().reserved() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(budget().reserved()).isZero();
   }
 
   @Test
