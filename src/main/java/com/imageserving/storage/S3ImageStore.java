@@ -158,17 +158,9 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
       return Optional.empty();
     }
     String extension = best.key().substring(stem.length());
-    Instant modified = best.lastModified() == null ? Instant.EPOCH : best.lastModified();
     return Optional.of(
-        new StoredImage(
-            namespace,
-            imageId,
-            extension,
-            mimeType(extension),
-            best.size() == null ? 0 : best.size(),
-            modified.truncatedTo(ChronoUnit.SECONDS),
-            quoted(best.eTag()),
-            null));
+        described(
+            namespace, imageId, extension, null, best.size(), best.lastModified(), best.eTag()));
   }
 
   /** Streams the object (a ranged GET for part of it); the caller closes the stream. */
@@ -270,18 +262,37 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
     } catch (SdkException e) {
       throw failure("Failed to read variant", e);
     }
-    Instant modified = head.lastModified() == null ? Instant.EPOCH : head.lastModified();
     return Optional.of(
-        new StoredImage(
+        described(
             namespace,
             imageId,
             extension,
-            mimeType(extension),
-            head.contentLength() == null ? 0 : head.contentLength(),
-            modified.truncatedTo(ChronoUnit.SECONDS),
-            quoted(head.eTag()),
-            null,
-            key));
+            key,
+            head.contentLength(),
+            head.lastModified(),
+            head.eTag()));
+  }
+
+  /** An object's metadata as the API describes it; S3 dates are served to the second. */
+  private static StoredImage described(
+      String namespace,
+      String imageId,
+      String extension,
+      @Nullable String variantKey,
+      @Nullable Long size,
+      @Nullable Instant lastModified,
+      @Nullable String eTag) {
+    Instant modified = lastModified == null ? Instant.EPOCH : lastModified;
+    return new StoredImage(
+        namespace,
+        imageId,
+        extension,
+        mimeType(extension),
+        size == null ? 0 : size,
+        modified.truncatedTo(ChronoUnit.SECONDS),
+        quoted(eTag),
+        null,
+        variantKey);
   }
 
   /**
