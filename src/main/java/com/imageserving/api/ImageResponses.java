@@ -2,6 +2,7 @@ package com.imageserving.api;
 
 import com.imageserving.HostingService;
 import com.imageserving.config.StorageSettings;
+import com.imageserving.storage.ImageStore.ImageGoneException;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.variants.Variant;
@@ -12,6 +13,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -135,7 +141,14 @@ class ImageResponses {
       request.setAttribute(SENDFILE_END, range.end() + 1);
       return;
     }
-    try (InputStream in = body.open(range.start(), range.length())) {
+    InputStream opened;
+    try {
+      opened = body.open(range.start(), range.length());
+    } catch (ImageGoneException e) {
+      gone(response);
+      return;
+    }
+    try (InputStream in = opened) {
       if (range.length() <= SENDFILE_MIN_BYTES) {
         // One exactly-sized read and one write: transferTo's 16 KB buffer was a third of the
         // garbage of a small GET, and garbage is what sets the collector's pace.
@@ -147,4 +160,35 @@ class ImageResponses {
       }
     }
   }
+
+  /**
+   * A delete won the race between finding the image and opening it: answer as if it had not been
+   * found. The headers that described the image go; those set by the filters (request id, CORS)
+   * stay.
+   */
+  private static void gone(HttpServletResponse response) throws IOException {
+    List<Map.Entry<String, String>> kept = new ArrayList<>();
+    for (String name : response.getHeaderNames()) {
+      if (!IMAGE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        response.getHeaders(name).forEach(value -> kept.add(Map.entry(name, value)));
+      }
+    }
+    response.reset();
+    kept.forEach(header -> response.addHeader(header.getKey(), header.getValue()));
+    response.setStatus(HttpStatus.NOT_FOUND.value());
+    response.setContentType("application/json");
+    response.getWriter().write("{\"detail\":\"Image not found\"}");
+  }
+
+  private static final Set<String> IMAGE_HEADERS =
+      Set.of(
+          "cache-control",
+          "etag",
+          "last-modified",
+          "accept-ranges",
+          "content-range",
+          "content-type",
+          "content-length",
+          "vary",
+          "x-content-type-options");
 }

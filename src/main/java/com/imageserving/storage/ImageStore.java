@@ -140,4 +140,14 @@ public interface ImageStore {
           false);
     }
   }
+
+  /**
+   * The image (or kept variant) was deleted between {@link #find} and {@link #open}: a delete raced
+   * the read. Answer as for a missing image.
+   */
+  class ImageGoneException extends StorageException {
+    public ImageGoneException(String namespace, String imageId, @Nullable Throwable cause) {
+      super("Image " + namespace + "/" + imageId + " was deleted while being read", cause, false);
+    }
+  }
 }

@@ -125,6 +125,9 @@ public final class LocalImageStore implements ImageStore {
           FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       channel.position(offset);
       return new BoundedInputStream(Channels.newInputStream(channel), length);
+    } catch (NoSuchFileException e) {
+      // Deleted between find and open.
+      throw new ImageGoneException(image.namespace(), image.imageId(), e);
     } catch (IOException e) {
       throw new StorageException("Failed to read image", e, false);
     }

@@ -184,7 +184,7 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
       return s3.getObject(request.build());
     } catch (NoSuchKeyException e) {
       // Deleted between find and open (another instance may have done it).
-      throw new StorageException("Image deleted while being read", e, false);
+      throw new ImageGoneException(image.namespace(), image.imageId(), e);
     } catch (SdkException e) {
       throw failure("Failed to read image", e);
     }

@@ -30,6 +30,8 @@ class ServeFastPathTest {
 
   @TempDir Path uploads;
   ServeFastPath fastPath;
+  HostingService hosting;
+  ImageResponses responses;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -47,7 +49,7 @@ class ServeFastPathTest {
             throw new AssertionError("serving never renders images");
           }
         };
-    HostingService hosting =
+    hosting =
         new HostingService(
             unused,
             new LocalImageStore(uploads),
@@ -59,7 +61,8 @@ class ServeFastPathTest {
             uploads,
             86400,
             new S3Settings(null, "us-east-1", null, null, null, "images", null));
-    fastPath = new ServeFastPath(hosting, new ImageResponses(hosting, storage));
+    responses = new ImageResponses(hosting, storage);
+    fastPath = new ServeFastPath(hosting, responses);
   }
 
   private MockFilterChain run(MockHttpServletRequest request, MockHttpServletResponse response)
@@ -67,6 +70,21 @@ class ServeFastPathTest {
     MockFilterChain chain = new MockFilterChain();
     fastPath.doFilter(request, response, chain);
     return chain;
+  }
+
+  @Test
+  void anImageDeletedBetweenFindAndOpenIsA404NotA500() throws Exception {
+    var found = hosting.find("ns", ID).orElseThrow();
+    Files.delete(uploads.resolve("images/ns/" + ID + ".jpg")); // the racing delete
+    MockHttpServletResponse response = new MockHttpServletResponse();
+    response.setHeader("X-Request-ID", "r-1"); // as the request-id filter sets it
+    responses.write(found, new MockHttpServletRequest("GET", "/images/ns/" + ID), response);
+    assertThat(response.getStatus()).isEqualTo(404);
+    assertThat(response.getContentAsString()).isEqualTo("{\"detail\":\"Image not found\"}");
+    assertThat(response.getContentType()).startsWith("application/json");
+    assertThat(response.getHeader("X-Request-ID")).isEqualTo("r-1");
+    assertThat(response.getHeaderNames())
+        .doesNotContain("ETag", "Last-Modified", "Cache-Control", "Accept-Ranges");
   }
 
   @Test
