@@ -4,10 +4,12 @@ import com.imageserving.config.ImagingSettings;
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.ProcessedImage;
+import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.storage.Names;
+import com.imageserving.storage.ReadRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
@@ -43,6 +45,12 @@ public class HostingService {
 
   public Optional<StoredImage> find(String namespace, String imageId) throws StorageException {
     return store.find(namespace, imageId);
+  }
+
+  /** Finds an image for a GET or HEAD, read in the same request where storage can (S3). */
+  public Optional<ImageRead> read(String namespace, String imageId, ReadRequest request)
+      throws StorageException {
+    return store.read(namespace, imageId, request);
   }
 
   public java.io.InputStream open(StoredImage image, long offset, long length)

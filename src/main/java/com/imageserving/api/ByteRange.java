@@ -18,6 +18,12 @@ record ByteRange(long start, long end, boolean partial) {
     return end - start + 1;
   }
 
+  /** Whether a Range header is one range this class reads (and so worth asking storage for). */
+  static boolean single(String header) {
+    Matcher m = SINGLE.matcher(header.strip());
+    return m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty());
+  }
+
   static ByteRange of(HttpServletRequest request, StoredImage image) {
     return of(request, image.size(), image.etag());
   }

@@ -2,9 +2,11 @@ package com.imageserving.api;
 
 import com.imageserving.HostingService;
 import com.imageserving.config.StorageSettings;
+import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore.ImageGoneException;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.storage.ReadRequest;
 import com.imageserving.variants.Variant;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -47,7 +49,53 @@ class ImageResponses {
     this.cacheControl = "public, max-age=" + storage.cacheMaxAge();
   }
 
-  void write(StoredImage image, HttpServletRequest request, HttpServletResponse response)
+  /**
+   * What a GET or HEAD asks beyond the bytes, for storage to pass on (S3 answers 304 and 206
+   * itself): the validators, and a single range for a GET without If-Range.
+   */
+  static ReadRequest readRequest(HttpServletRequest request) {
+    boolean head = "HEAD".equals(request.getMethod());
+    String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+    String ifModifiedSince =
+        ifNoneMatch == null ? request.getHeader(HttpHeaders.IF_MODIFIED_SINCE) : null;
+    String range = head ? null : request.getHeader(HttpHeaders.RANGE);
+    if (range != null
+        && (request.getHeader(HttpHeaders.IF_RANGE) != null || !ByteRange.single(range))) {
+      range = null;
+    }
+    if (!head && ifNoneMatch == null && ifModifiedSince == null && range == null) {
+      return ReadRequest.GET;
+    }
+    return new ReadRequest(
+        head, ifNoneMatch, ifModifiedSince, range == null ? null : range.strip());
+  }
+
+  /**
+   * An image as storage read it. The answer is decided here from its metadata as for any image;
+   * storage's own 304 or range only saves reading it again.
+   */
+  void write(ImageRead read, HttpServletRequest request, HttpServletResponse response)
+      throws IOException, StorageException {
+    try (read) {
+      StoredImage image = read.image();
+      if (read.state() == ImageRead.State.NOT_MODIFIED
+          && !new ServletWebRequest(request)
+              .checkNotModified(image.etag(), image.lastModified().toEpochMilli())) {
+        // Storage judged the validators otherwise than HTTP does here: read it all after all.
+        try (ImageRead again =
+            hosting
+                .read(image.namespace(), image.imageId(), readRequest(request).unconditional())
+                .orElseThrow(ServeController::notFound)) {
+          write(again.image(), again, request, response);
+        }
+        return;
+      }
+      write(image, read, request, response);
+    }
+  }
+
+  private void write(
+      StoredImage image, ImageRead read, HttpServletRequest request, HttpServletResponse response)
       throws IOException, StorageException {
     write(
         image.mimeType(),
@@ -55,7 +103,10 @@ class ImageResponses {
         image.etag(),
         image.lastModified(),
         image.file(),
-        (offset, length) -> hosting.open(image, offset, length),
+        (offset, length) -> {
+          InputStream in = read.take(offset, length);
+          return in != null ? in : hosting.open(image, offset, length);
+        },
         request,
         response);
   }
@@ -69,33 +120,44 @@ class ImageResponses {
     if (variant.varyAccept()) {
       response.addHeader(HttpHeaders.VARY, HttpHeaders.ACCEPT);
     }
-    StoredImage kept = variant.kept();
+    ImageRead kept = variant.kept();
     byte[] data = variant.data();
-    Body body;
-    Path file = null;
     if (data != null) {
-      body = (offset, length) -> new ByteArrayInputStream(data, (int) offset, (int) length);
-    } else if (kept != null) {
-      body = (offset, length) -> hosting.open(kept, offset, length);
-      file = kept.file();
-    } else {
+      write(
+          variant.mimeType(),
+          variant.size(),
+          variant.etag(),
+          variant.lastModified(),
+          null,
+          (offset, length) -> new ByteArrayInputStream(data, (int) offset, (int) length),
+          request,
+          response);
+      return;
+    }
+    if (kept == null) {
       throw new IllegalStateException("a variant has its bytes or is kept");
     }
-    write(
-        variant.mimeType(),
-        variant.size(),
-        variant.etag(),
-        variant.lastModified(),
-        file,
-        body,
-        request,
-        response);
+    try (kept) {
+      StoredImage stored = kept.image();
+      write(
+          variant.mimeType(),
+          variant.size(),
+          variant.etag(),
+          variant.lastModified(),
+          stored.file(),
+          (offset, length) -> {
+            InputStream in = kept.take(offset, length);
+            return in != null ? in : hosting.open(stored, offset, length);
+          },
+          request,
+          response);
+    }
   }
 
   /** Opens the bytes of what is being sent, from {@code offset}, {@code length} bytes long. */
   @FunctionalInterface
   private interface Body {
-    InputStream open(long offset, long length) throws StorageException;
+    InputStream open(long offset, long length) throws IOException;
   }
 
   private void write(

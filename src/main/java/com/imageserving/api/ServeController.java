@@ -1,8 +1,8 @@
 package com.imageserving.api;
 
 import com.imageserving.HostingService;
+import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore.StorageException;
-import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.variants.ImageRef;
 import com.imageserving.variants.VariantOptions;
 import com.imageserving.variants.VariantService;
@@ -84,11 +84,14 @@ public class ServeController {
       VariantOptions options = variantUrls.parseQuery(request.getRequestURI(), query);
       if (options != null) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
-        responses.write(variants.serve(image, options, accept), request, response);
+        responses.write(
+            variants.serve(image, options, accept, ImageResponses.readRequest(request)),
+            request,
+            response);
         return;
       }
     }
-    responses.write(find(request), request, response);
+    responses.write(read(request), request, response);
   }
 
   @Operation(
@@ -115,7 +118,7 @@ public class ServeController {
     return Map.of("deleted_count", hosting.deleteNamespace(PathNames.namespace(request)));
   }
 
-  private StoredImage find(HttpServletRequest request) throws StorageException {
+  private ImageRead read(HttpServletRequest request) throws StorageException {
     String namespace = PathNames.namespace(request);
     String imageId = PathNames.imageId(request);
     // ServeFastPath has asked storage already when it passes a request on with valid names.
@@ -126,7 +129,9 @@ public class ServeController {
     if (earlier instanceof ApiException notFound) {
       throw notFound;
     }
-    return hosting.find(namespace, imageId).orElseThrow(ServeController::notFound);
+    return hosting
+        .read(namespace, imageId, ImageResponses.readRequest(request))
+        .orElseThrow(ServeController::notFound);
   }
 
   static ApiException notFound() {

@@ -1,8 +1,8 @@
 package com.imageserving.api;
 
 import com.imageserving.HostingService;
+import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore.StorageException;
-import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.storage.Names;
 import com.imageserving.variants.VariantUrls;
 import jakarta.servlet.FilterChain;
@@ -44,7 +44,7 @@ final class ServeFastPath extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    Optional<StoredImage> image = find(request);
+    Optional<ImageRead> image = read(request);
     if (image.isEmpty()) {
       chain.doFilter(request, response);
       return;
@@ -55,8 +55,11 @@ final class ServeFastPath extends HttpFilter {
     responses.write(image.get(), request, response);
   }
 
-  /** The image of a GET or HEAD of /images/{namespace}/{image_id} with valid names, if stored. */
-  private Optional<StoredImage> find(HttpServletRequest request) {
+  /**
+   * The image of a GET or HEAD of /images/{namespace}/{image_id} with valid names, if stored (S3:
+   * read in the same request, with the validators and range).
+   */
+  private Optional<ImageRead> read(HttpServletRequest request) {
     String method = request.getMethod();
     if (!"GET".equals(method) && !"HEAD".equals(method)) {
       return Optional.empty();
@@ -74,7 +77,8 @@ final class ServeFastPath extends HttpFilter {
       return Optional.empty();
     }
     try {
-      Optional<StoredImage> image = hosting.find(segments[2], segments[3]);
+      Optional<ImageRead> image =
+          hosting.read(segments[2], segments[3], ImageResponses.readRequest(request));
       if (image.isEmpty()) {
         request.setAttribute(FAILED_LOOKUP, ServeController.notFound());
       }

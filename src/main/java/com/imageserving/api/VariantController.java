@@ -44,7 +44,11 @@ public class VariantController {
     String path = request.getRequestURI().substring(PREFIX.length());
     VariantUrls.Request parsed = urls.parsePath(path, baseUrl.of(request));
     responses.write(
-        variants.serve(parsed.image(), parsed.options(), request.getHeader(HttpHeaders.ACCEPT)),
+        variants.serve(
+            parsed.image(),
+            parsed.options(),
+            request.getHeader(HttpHeaders.ACCEPT),
+            ImageResponses.readRequest(request)),
         request,
         response);
   }

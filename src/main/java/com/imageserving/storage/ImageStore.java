@@ -26,6 +26,29 @@ public interface ImageStore {
   Optional<StoredImage> find(String namespace, String imageId) throws StorageException;
 
   /**
+   * Finds an image for a GET or HEAD and, where the backend can do both in one request (S3: a
+   * GetObject or HeadObject of the configured output format's key, with the client's validators and
+   * range), reads it too; see {@link ImageRead}. Empty when there is none. The local backend only
+   * finds it.
+   */
+  default Optional<ImageRead> read(String namespace, String imageId, ReadRequest request)
+      throws StorageException {
+    return find(namespace, imageId).map(ImageRead::found);
+  }
+
+  /**
+   * A kept variant for a GET or HEAD, like {@link #read}: S3 reads it in one request, since its key
+   * is known. Pass {@link ReadRequest#forVariant()}.
+   *
+   * @throws IllegalArgumentException a name, key or extension is not valid
+   */
+  default Optional<ImageRead> readVariant(
+      String namespace, String imageId, String key, String extension, ReadRequest request)
+      throws StorageException {
+    return findVariant(namespace, imageId, key, extension).map(ImageRead::found);
+  }
+
+  /**
    * Opens the bytes of a found (or saved) image or variant from {@code offset}, {@code length}
    * bytes long.
    */

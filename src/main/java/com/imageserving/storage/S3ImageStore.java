@@ -1,31 +1,42 @@
 package com.imageserving.storage;
 
 import com.imageserving.config.S3Settings;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -41,30 +52,51 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   private static final int DELETE_BATCH = 1000;
   // An id has one image, but a bucket written by hand may hold a few keys with the same stem.
   private static final int FIND_MAX_KEYS = 20;
+  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
+  private static final ReadRequest HEAD = new ReadRequest(true, null, null, null);
 
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
   private final String variantsPrefix;
   private final Region region;
+  // The extension uploads are stored with (OUTPUT_FORMAT's): tried first, so that serving an image
+  // this service wrote costs one request and no listing.
+  private final String preferredExtension;
   // False until the bucket is known to exist; while false, readiness checks and uploads try to
   // create it again, so a service started during an S3 outage needs no restart afterwards.
   private volatile boolean bucketConfirmed;
 
-  /** Variants under the default prefix, {@code variants}. */
+  /** Variants under the default prefix, {@code variants}; images looked for as .jpg first. */
   public S3ImageStore(S3Client s3, String bucket, String prefix, Region region) {
     this(s3, bucket, prefix, S3Settings.DEFAULT_VARIANTS_PREFIX, region);
   }
 
-  /**
-   * Prefixes without leading or trailing slashes; an empty {@code prefix} puts namespaces at the
-   * root. {@code variantsPrefix} must not be empty (settings refuse it).
-   */
+  /** Images looked for as .jpg first (OUTPUT_FORMAT's default). */
   public S3ImageStore(
       S3Client s3, String bucket, String prefix, String variantsPrefix, Region region) {
+    this(s3, bucket, prefix, variantsPrefix, region, "jpg");
+  }
+
+  /**
+   * Prefixes without leading or trailing slashes; an empty {@code prefix} puts namespaces at the
+   * root. {@code variantsPrefix} must not be empty (settings refuse it). {@code
+   * preferredExtension}: the extension uploads are stored with, looked for first.
+   */
+  public S3ImageStore(
+      S3Client s3,
+      String bucket,
+      String prefix,
+      String variantsPrefix,
+      Region region,
+      String preferredExtension) {
     if (variantsPrefix.isEmpty()) {
       throw new IllegalArgumentException("the variants prefix must not be empty");
     }
+    if (MediaTypes.forExtension(preferredExtension) == null) {
+      throw new IllegalArgumentException("unknown extension " + preferredExtension);
+    }
+    this.preferredExtension = preferredExtension;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix.isEmpty() ? "" : prefix + "/";
@@ -135,9 +167,216 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
     }
   }
 
-  /** One request: a listing of the keys {@code {id}.*}, which also carries size, date and ETag. */
+  /**
+   * One HEAD of the preferred extension's key; when that is missing, a listing of the keys {@code
+   * {id}.*} (another extension, e.g. in a bucket written by the original), which also carries size,
+   * date and ETag. At most two requests.
+   */
   @Override
   public Optional<StoredImage> find(String namespace, String imageId) throws StorageException {
+    String preferred = key(namespace, imageId, preferredExtension);
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(preferred));
+      return Optional.of(
+          described(
+              namespace,
+              imageId,
+              preferredExtension,
+              null,
+              head.contentLength(),
+              head.lastModified(),
+              head.eTag()));
+    } catch (NoSuchKeyException e) {
+      // another extension, or none
+    } catch (SdkException e) {
+      throw failure("Failed to read image", e);
+    }
+    return listed(namespace, imageId)
+        .map(found ->
+            described(
+                namespace,
+                imageId,
+                found.extension(),
+                null,
+                found.object().size(),
+                found.object().lastModified(),
+                found.object().eTag()));
+  }
+
+  /**
+   * One GetObject (HeadObject for a HEAD) of the preferred extension's key, with the client's
+   * validators and range, so that S3 answers 200, 206 or 304 itself; when that key is missing, a
+   * listing and the same read of the key it finds. One request for an image this service wrote, two
+   * for a missing one, three for one in another extension.
+   */
+  @Override
+  public Optional<ImageRead> read(String namespace, String imageId, ReadRequest request)
+      throws StorageException {
+    try {
+      return Optional.of(
+          readObject(
+              key(namespace, imageId, preferredExtension),
+              namespace,
+              imageId,
+              preferredExtension,
+              null,
+              request));
+    } catch (NoSuchKeyException e) {
+      // another extension, or none
+    }
+    Optional<Listed> other = listed(namespace, imageId);
+    if (other.isEmpty()) {
+      return Optional.empty();
+    }
+    String extension = other.get().extension();
+    try {
+      return Optional.of(
+          readObject(
+              key(namespace, imageId, extension), namespace, imageId, extension, null, request));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty(); // deleted since the listing
+    }
+  }
+
+  /** One GetObject (or HeadObject) of the variant's key. */
+  @Override
+  public Optional<ImageRead> readVariant(
+      String namespace, String imageId, String key, String extension, ReadRequest request)
+      throws StorageException {
+    String objectKey = variantKey(namespace, imageId, key, extension);
+    try {
+      return Optional.of(readObject(objectKey, namespace, imageId, extension, key, request));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * One request for an object: HEAD or GET with the request's validators and range.
+   *
+   * @throws NoSuchKeyException there is no such object
+   */
+  private ImageRead readObject(
+      String objectKey,
+      String namespace,
+      String imageId,
+      String extension,
+      @Nullable String variant,
+      ReadRequest request)
+      throws StorageException {
+    Instant modifiedSince = httpDate(request.ifModifiedSince());
+    try {
+      if (request.head()) {
+        HeadObjectResponse head =
+            s3.headObject(b ->
+                b.bucket(bucket)
+                    .key(objectKey)
+                    .ifNoneMatch(request.ifNoneMatch())
+                    .ifModifiedSince(modifiedSince));
+        return ImageRead.full(
+            described(
+                namespace,
+                imageId,
+                extension,
+                variant,
+                head.contentLength(),
+                head.lastModified(),
+                head.eTag()),
+            null,
+            S3ImageStore::abort);
+      }
+      ResponseInputStream<GetObjectResponse> in =
+          s3.getObject(b ->
+              b.bucket(bucket)
+                  .key(objectKey)
+                  .ifNoneMatch(request.ifNoneMatch())
+                  .ifModifiedSince(modifiedSince)
+                  .range(request.range()));
+      GetObjectResponse response = in.response();
+      long[] range = contentRange(response.contentRange());
+      Long length = response.contentLength();
+      long size = range != null ? range[2] : length == null ? 0 : length;
+      StoredImage image =
+          described(
+              namespace,
+              imageId,
+              extension,
+              variant,
+              size,
+              response.lastModified(),
+              response.eTag());
+      if (range == null) {
+        return ImageRead.full(image, in, S3ImageStore::abort);
+      }
+      return ImageRead.partial(image, in, range[0], range[1] - range[0] + 1, S3ImageStore::abort);
+    } catch (NoSuchKeyException e) {
+      throw e;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 304) {
+        return notModified(e, namespace, imageId, extension, variant, objectKey, request);
+      }
+      if (e.statusCode() == 416 && request.range() != null) {
+        // The API answers 416 itself, with the size a HEAD tells.
+        return readObject(objectKey, namespace, imageId, extension, variant, HEAD);
+      }
+      throw failure("Failed to read image", e);
+    } catch (SdkException e) {
+      throw failure("Failed to read image", e);
+    }
+  }
+
+  /**
+   * S3's 304 (the SDK throws it), described from its headers. Some S3 servers leave them out: the
+   * ETag is then the one If-None-Match named (S3 found it matching), and the date unknown (the
+   * epoch, which the API does not send as Last-Modified, and which no If-Modified-Since precedes).
+   */
+  private ImageRead notModified(
+      S3Exception e,
+      String namespace,
+      String imageId,
+      String extension,
+      @Nullable String variant,
+      String objectKey,
+      ReadRequest request)
+      throws StorageException {
+    AwsErrorDetails details = e.awsErrorDetails();
+    SdkHttpResponse http = details == null ? null : details.sdkHttpResponse();
+    String etag = http == null ? null : http.firstMatchingHeader("ETag").orElse(null);
+    if (etag == null) {
+      etag = singleStrongTag(request.ifNoneMatch());
+    }
+    if (etag == null) {
+      // Nothing says which ETag matched: ask again without validators, and let the API judge.
+      return readObject(objectKey, namespace, imageId, extension, variant, HEAD);
+    }
+    Instant modified =
+        http == null ? null : httpDate(http.firstMatchingHeader("Last-Modified").orElse(null));
+    return ImageRead.notModified(
+        described(namespace, imageId, extension, variant, 0L, modified, etag));
+  }
+
+  /** {@code "tag"} when that is the whole header; else null (a list, a weak tag, or *). */
+  private static @Nullable String singleStrongTag(@Nullable String ifNoneMatch) {
+    if (ifNoneMatch == null) {
+      return null;
+    }
+    String tag = ifNoneMatch.strip();
+    boolean single =
+        tag.length() >= 2
+            && tag.startsWith("\"")
+            && tag.endsWith("\"")
+            && tag.indexOf('"', 1) == tag.length() - 1;
+    return single ? tag : null;
+  }
+
+  /** A key {@code {id}.*} a listing found, with the extension it has. */
+  private record Listed(S3Object object, String extension) {}
+
+  /**
+   * One listing of the keys {@code {id}.*}: the best known extension among them (an id has one
+   * image, but a bucket written by hand may hold a few keys with the same stem).
+   */
+  private Optional<Listed> listed(String namespace, String imageId) throws StorageException {
     String stem = namespacePrefix(namespace) + imageId + ".";
     ListObjectsV2Response listing;
     try {
@@ -154,13 +393,43 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
         bestRank = rank;
       }
     }
-    if (best == null) {
-      return Optional.empty();
+    return best == null
+        ? Optional.empty()
+        : Optional.of(new Listed(best, best.key().substring(stem.length())));
+  }
+
+  /** {@code bytes first-last/size} as {first, last, size}; null when absent or not understood. */
+  private static long @Nullable [] contentRange(@Nullable String header) {
+    if (header == null) {
+      return null;
     }
-    String extension = best.key().substring(stem.length());
-    return Optional.of(
-        described(
-            namespace, imageId, extension, null, best.size(), best.lastModified(), best.eTag()));
+    Matcher m = CONTENT_RANGE.matcher(header.strip());
+    if (!m.matches()) {
+      return null;
+    }
+    return new long[] {
+      Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))
+    };
+  }
+
+  /** An HTTP date, null when absent or malformed (then it is not passed on). */
+  private static @Nullable Instant httpDate(@Nullable String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Ends a body that was not read to its end without reading the rest from S3. */
+  private static void abort(InputStream body) throws IOException {
+    if (body instanceof ResponseInputStream<?> response) {
+      response.abort();
+    }
+    body.close();
   }
 
   /** Streams the object (a ranged GET for part of it); the caller closes the stream. */
@@ -191,8 +460,8 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   }
 
   /**
-   * A listing and a DeleteObject for the image, then a listing of its variants (and one
-   * DeleteObjects when there are some).
+   * A {@link #find} (one HEAD, or two requests for another extension) and a DeleteObject for the
+   * image, then a listing of its variants (and one DeleteObjects when there are some).
    */
   @Override
   public boolean delete(String namespace, String imageId) throws StorageException {
@@ -296,8 +565,9 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   }
 
   /**
-   * One PUT, then a listing of the original; when it is gone (a delete raced the render, maybe on
-   * another instance), a DELETE of the variant.
+   * One PUT, then a {@link #find} of the original (one HEAD, or two requests if it is gone or in
+   * another extension); when it is gone (a delete raced the render, maybe on another instance), a
+   * DELETE of the variant.
    */
   @Override
   public StoredImage saveVariant(

@@ -1,10 +1,14 @@
 package com.imageserving.storage;
 
+import com.imageserving.config.ImagingSettings;
 import com.imageserving.config.S3Settings;
 import com.imageserving.config.StorageSettings;
+import java.util.List;
 import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -15,23 +19,36 @@ import software.amazon.awssdk.regions.Region;
 public class StorageConfig {
 
   @Bean
-  ImageStore imageStore(StorageSettings settings) {
+  ImageStore imageStore(
+      StorageSettings settings,
+      ImagingSettings imaging,
+      ObjectProvider<ExecutionInterceptor> interceptors) {
     return switch (settings.backend()) {
       case LOCAL -> new LocalImageStore(settings.uploadsPath());
-      case S3 -> s3Store(settings.s3());
+      case S3 ->
+          s3Store(
+              settings.s3(),
+              imaging.outputFormat().extension(),
+              interceptors.orderedStream().toList());
     };
   }
 
-  private static S3ImageStore s3Store(S3Settings settings) {
+  /**
+   * Uploads are stored in OUTPUT_FORMAT, so its extension is looked for first. Interceptors in the
+   * context see every S3 request (tests count them).
+   */
+  private static S3ImageStore s3Store(
+      S3Settings settings, String preferredExtension, List<ExecutionInterceptor> interceptors) {
     // Settings already refuse the s3 backend without a bucket.
     String bucket = Objects.requireNonNull(settings.bucket(), "S3_BUCKET");
     S3ImageStore store =
         new S3ImageStore(
-            S3Clients.build(settings),
+            S3Clients.build(settings, interceptors),
             bucket,
             settings.prefix(),
             settings.variantsPrefix(),
-            Region.of(settings.region()));
+            Region.of(settings.region()),
+            preferredExtension);
     store.ensureBucket();
     return store;
   }

@@ -1,14 +1,15 @@
 package com.imageserving.variants;
 
-import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.storage.ImageRead;
 import java.time.Instant;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A variant ready to send: its bytes in memory ({@code data}, when this request or the one it
- * waited for rendered it), else the kept copy in storage ({@code kept}). {@code etag} is strong and
- * differs for every variant of every image.
+ * waited for rendered it), else the kept copy in storage ({@code kept}: found, or already read by
+ * S3 in the request that found it). {@code etag} is strong and differs for every variant of every
+ * image.
  *
  * @param varyAccept whether the format was chosen from the request's Accept header
  */
@@ -17,7 +18,7 @@ public record Variant(
     long size,
     Instant lastModified,
     String etag,
-    @Nullable StoredImage kept,
+    @Nullable ImageRead kept,
     byte @Nullable [] data,
     boolean varyAccept,
     Outcome outcome) {

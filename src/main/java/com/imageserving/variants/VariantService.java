@@ -8,10 +8,12 @@ import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.InputBudget;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.imaging.RenderSpec;
+import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore;
 import com.imageserving.storage.ImageStore.OriginalDeletedException;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
+import com.imageserving.storage.ReadRequest;
 import com.imageserving.variants.Variant.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,6 +94,16 @@ public class VariantService {
    */
   public Variant serve(ImageRef image, VariantOptions options, @Nullable String accept)
       throws StorageException {
+    return serve(image, options, accept, ReadRequest.GET);
+  }
+
+  /**
+   * The same for a GET or HEAD with its range: a kept variant is then read from storage in the one
+   * request that finds it (S3: one GetObject, or HeadObject, of its key).
+   */
+  public Variant serve(
+      ImageRef image, VariantOptions options, @Nullable String accept, ReadRequest request)
+      throws StorageException {
     if (options.expires() != null && Instant.now().getEpochSecond() > options.expires()) {
       throw VariantException.expired();
     }
@@ -107,7 +119,9 @@ public class VariantService {
     String key = VariantKey.of(resolved, settings.maxResultDimension());
 
     if (settings.variantCache()) {
-      Optional<StoredImage> kept = findKept(image, key, format);
+      Optional<ImageRead> kept =
+          store.readVariant(
+              image.namespace(), image.imageId(), key, format.extension(), request.forVariant());
       if (kept.isPresent()) {
         return count(kept(image, key, kept.get(), Outcome.HIT, varyAccept));
       }
@@ -139,25 +153,35 @@ public class VariantService {
       // Between this request's miss and its turn, another render may have kept it.
       Optional<StoredImage> kept = findKept(image, key, format);
       if (kept.isPresent()) {
-        return kept(image, key, kept.get(), Outcome.HIT, false);
+        return kept(image, key, ImageRead.found(kept.get()), Outcome.HIT, false);
       }
     }
-    StoredImage original = knownOriginal != null ? knownOriginal : original(image);
     RenderSpec spec =
         resolved.toRenderSpec(format, resolved.quality(), settings.maxResultDimension());
-    ProcessedImage rendered = render(original, spec);
+    ProcessedImage rendered;
+    StoredImage original;
+    // Found and read in one request (S3: one GetObject), unless the format needed it found first.
+    try (ImageRead read =
+        knownOriginal != null ? ImageRead.found(knownOriginal) : readOriginal(image)) {
+      original = read.image();
+      rendered = render(read, spec);
+    } catch (StorageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new StorageException("Failed to read image", e, false);
+    }
     byte[] data = rendered.data();
     if (settings.variantCache() && settings.maxVariantsPerImage() > 0) {
       StoredImage saved = keep(image, key, rendered);
       if (saved != null) {
         // Kept, and answered from the bytes at hand rather than read back from storage.
-        Variant kept = kept(image, key, saved, Outcome.RENDERED, false);
+        Variant kept = kept(image, key, ImageRead.found(saved), Outcome.RENDERED, false);
         return new Variant(
             kept.mimeType(),
             data.length,
             kept.lastModified(),
             kept.etag(),
-            saved,
+            ImageRead.found(saved),
             data,
             false,
             Outcome.RENDERED);
@@ -175,9 +199,10 @@ public class VariantService {
         Outcome.NOT_KEPT);
   }
 
-  private ProcessedImage render(StoredImage original, RenderSpec spec) throws StorageException {
+  private ProcessedImage render(ImageRead read, RenderSpec spec) throws StorageException {
+    StoredImage original = read.image();
     ImageInput input;
-    try (InputStream in = store.open(original, 0, original.size())) {
+    try (InputStream in = open(read)) {
       input = ImageInput.read(in, original.size(), original.size(), budget);
     } catch (IOException e) {
       // A delete of the image may have come between finding it and reading it: that is a 404.
@@ -230,6 +255,19 @@ public class VariantService {
     return store.findVariant(image.namespace(), image.imageId(), key, format.extension());
   }
 
+  /** The body read with the original, else opened now. */
+  private InputStream open(ImageRead read) throws IOException {
+    StoredImage original = read.image();
+    InputStream in = read.take(0, original.size());
+    return in != null ? in : store.open(original, 0, original.size());
+  }
+
+  private ImageRead readOriginal(ImageRef image) throws StorageException {
+    return store
+        .read(image.namespace(), image.imageId(), ReadRequest.GET)
+        .orElseThrow(VariantException::imageNotFound);
+  }
+
   private StoredImage original(ImageRef image) throws StorageException {
     return store
         .find(image.namespace(), image.imageId())
@@ -237,13 +275,14 @@ public class VariantService {
   }
 
   private Variant kept(
-      ImageRef image, String key, StoredImage kept, Outcome outcome, boolean varyAccept) {
+      ImageRef image, String key, ImageRead read, Outcome outcome, boolean varyAccept) {
+    StoredImage kept = read.image();
     return new Variant(
         kept.mimeType(),
         kept.size(),
         kept.lastModified(),
         etag(image, key, kept.etag()),
-        kept,
+        read,
         null,
         varyAccept,
         outcome);

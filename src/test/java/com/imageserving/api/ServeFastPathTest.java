@@ -11,6 +11,7 @@ import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.imaging.RenderSpec;
+import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.LocalImageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -78,7 +79,8 @@ class ServeFastPathTest {
     Files.delete(uploads.resolve("images/ns/" + ID + ".jpg")); // the racing delete
     MockHttpServletResponse response = new MockHttpServletResponse();
     response.setHeader("X-Request-ID", "r-1"); // as the request-id filter sets it
-    responses.write(found, new MockHttpServletRequest("GET", "/images/ns/" + ID), response);
+    responses.write(
+        ImageRead.found(found), new MockHttpServletRequest("GET", "/images/ns/" + ID), response);
     assertThat(response.getStatus()).isEqualTo(404);
     assertThat(response.getContentAsString()).isEqualTo("{\"detail\":\"Image not found\"}");
     assertThat(response.getContentType()).startsWith("application/json");

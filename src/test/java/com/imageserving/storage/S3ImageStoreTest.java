@@ -52,30 +52,94 @@ class S3ImageStoreTest {
   }
 
   @Test
-  void findCostsOneRequestHitOrMiss() throws Exception {
-    store.save("ns", "id", "png", new byte[100]);
+  void findIsOneHeadOfThePreferredExtensionAndAListingOtherwise() throws Exception {
+    store.save("ns", "id", "jpg", new byte[100]);
+    store.save("ns", "other", "png", new byte[100]);
     requests.reset();
 
     assertThat(store.find("ns", "id")).isPresent();
-    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+    assertThat(requests.operations()).containsExactly("HeadObject");
+
+    requests.reset();
+    assertThat(store.find("ns", "other"))
+        .hasValueSatisfying(i -> assertThat(i.size()).isEqualTo(100));
+    assertThat(requests.operations()).containsExactly("HeadObject", "ListObjectsV2");
 
     requests.reset();
     assertThat(store.find("ns", "missing")).isEmpty();
-    assertThat(requests.operations()).containsExactly("ListObjectsV2");
+    assertThat(requests.operations()).containsExactly("HeadObject", "ListObjectsV2");
   }
 
   @Test
-  void servingCostsAtMostTwoRequestsAndRangesAreAskedOfS3() throws Exception {
-    store.save("ns", "id", "jpg", new byte[1000]);
+  void readIsOneGetWithTheRangeAndValidatorsPassedToS3() throws Exception {
+    byte[] data = new byte[1000];
+    data[100] = 7;
+    StoredImage saved = store.save("ns", "id", "jpg", data);
     requests.reset();
 
+    try (ImageRead read =
+        store.read("ns", "id", new ReadRequest(false, null, null, "bytes=100-149")).orElseThrow()) {
+      assertThat(read.state()).isEqualTo(ImageRead.State.PARTIAL);
+      assertThat(read.image().size()).isEqualTo(1000);
+      try (InputStream in = read.take(100, 50)) {
+        assertThat(in.readAllBytes()).hasSize(50).startsWith(7);
+      }
+    }
+    assertThat(requests.operations()).containsExactly("GetObject");
+    assertThat(requests.sent().getFirst().request().firstMatchingHeader("Range"))
+        .contains("bytes=100-149");
+
+    requests.reset();
+    try (ImageRead read =
+        store.read("ns", "id", new ReadRequest(false, saved.etag(), null, null)).orElseThrow()) {
+      assertThat(read.state()).isEqualTo(ImageRead.State.NOT_MODIFIED);
+      assertThat(read.image().etag()).isEqualTo(saved.etag());
+    }
+    assertThat(requests.operations()).containsExactly("GetObject");
+
+    requests.reset();
+    try (ImageRead read =
+        store.read("ns", "id", new ReadRequest(true, saved.etag(), null, null)).orElseThrow()) {
+      assertThat(read.state()).isEqualTo(ImageRead.State.NOT_MODIFIED);
+    }
+    assertThat(requests.operations()).containsExactly("HeadObject");
+
+    requests.reset();
+    try (ImageRead read = store.read("ns", "id", ReadRequest.GET).orElseThrow()) {
+      assertThat(read.state()).isEqualTo(ImageRead.State.FULL);
+      try (InputStream in = read.take(0, 1000)) {
+        assertThat(in.readAllBytes()).isEqualTo(data);
+      }
+    }
+    assertThat(requests.operations()).containsExactly("GetObject");
+
+    requests.reset();
+    assertThat(store.read("ns", "missing", ReadRequest.GET)).isEmpty();
+    assertThat(requests.operations()).containsExactly("GetObject", "ListObjectsV2");
+  }
+
+  @Test
+  void anUnsatisfiableRangeIsAnsweredWithTheSize() throws Exception {
+    store.save("ns", "id", "jpg", new byte[10]);
+    requests.reset();
+
+    try (ImageRead read =
+        store.read("ns", "id", new ReadRequest(false, null, null, "bytes=50-60")).orElseThrow()) {
+      assertThat(read.state()).isEqualTo(ImageRead.State.FULL);
+      assertThat(read.hasBody()).isFalse();
+      assertThat(read.image().size()).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void openAsksS3ForTheRange() throws Exception {
+    store.save("ns", "id", "jpg", new byte[1000]);
     StoredImage image = store.find("ns", "id").orElseThrow();
+    requests.reset();
     try (InputStream in = store.open(image, 100, 50)) {
       assertThat(in.readAllBytes()).hasSize(50);
     }
-
-    assertThat(requests.operations()).containsExactly("ListObjectsV2", "GetObject");
-    assertThat(requests.sent().get(1).request().firstMatchingHeader("Range"))
+    assertThat(requests.sent().getFirst().request().firstMatchingHeader("Range"))
         .contains("bytes=100-149");
 
     requests.reset();
@@ -97,25 +161,31 @@ class S3ImageStoreTest {
 
   @Test
   void deleteOneIsFindThenDelete() throws Exception {
-    store.save("ns", "id", "gif", new byte[1]);
+    store.save("ns", "id", "jpg", new byte[1]);
+    store.save("ns", "gif", "gif", new byte[1]);
     requests.reset();
 
     assertThat(store.delete("ns", "id")).isTrue();
-    // The second listing looks for the image's variants: there are none to delete.
+    // The listing looks for the image's variants: there are none to delete.
     assertThat(requests.operations())
-        .containsExactly("ListObjectsV2", "DeleteObject", "ListObjectsV2");
+        .containsExactly("HeadObject", "DeleteObject", "ListObjectsV2");
+
+    requests.reset();
+    assertThat(store.delete("ns", "gif")).isTrue();
+    assertThat(requests.operations())
+        .containsExactly("HeadObject", "ListObjectsV2", "DeleteObject", "ListObjectsV2");
   }
 
   @Test
   void deleteRemovesTheVariantsInOneBatch() throws Exception {
-    store.save("ns", "id", "gif", new byte[1]);
+    store.save("ns", "id", "jpg", new byte[1]);
     store.saveVariant("ns", "id", "k1", "png", new byte[1]);
     store.saveVariant("ns", "id", "k2", "png", new byte[1]);
     requests.reset();
 
     assertThat(store.delete("ns", "id")).isTrue();
     assertThat(requests.operations())
-        .containsExactly("ListObjectsV2", "DeleteObject", "ListObjectsV2", "DeleteObjects");
+        .containsExactly("HeadObject", "DeleteObject", "ListObjectsV2", "DeleteObjects");
   }
 
   @Test
@@ -137,6 +207,17 @@ class S3ImageStoreTest {
       assertThat(in.readAllBytes()).hasSize(30);
     }
     assertThat(requests.operations()).containsExactly("HeadObject", "GetObject");
+
+    requests.reset();
+    try (ImageRead read =
+        store.readVariant("ns", "id", "k1", "webp", ReadRequest.GET).orElseThrow()) {
+      assertThat(read.image().variantKey()).isEqualTo("k1");
+      try (InputStream in = read.take(0, 30)) {
+        assertThat(in.readAllBytes()).hasSize(30);
+      }
+    }
+    assertThat(store.readVariant("ns", "id", "k2", "webp", ReadRequest.GET)).isEmpty();
+    assertThat(requests.operations()).containsExactly("GetObject", "GetObject");
   }
 
   @Test
@@ -146,7 +227,7 @@ class S3ImageStoreTest {
 
     store.saveVariant("my-ns", "abc", "0123abcd", "webp", new byte[42]);
 
-    assertThat(requests.operations()).containsExactly("PutObject", "ListObjectsV2");
+    assertThat(requests.operations()).containsExactly("PutObject", "HeadObject");
     HeadObjectResponse head =
         raw.headObject(b -> b.bucket(bucket).key("variants/my-ns/abc/0123abcd.webp"));
     assertThat(head.contentType()).isEqualTo("image/webp");
@@ -157,7 +238,8 @@ class S3ImageStoreTest {
   void aVariantOfAMissingImageIsPutThenDeleted() throws Exception {
     assertThatThrownBy(() -> store.saveVariant("ns", "gone", "k", "png", new byte[1]))
         .isInstanceOf(ImageStore.OriginalDeletedException.class);
-    assertThat(requests.operations()).containsExactly("PutObject", "ListObjectsV2", "DeleteObject");
+    assertThat(requests.operations())
+        .containsExactly("PutObject", "HeadObject", "ListObjectsV2", "DeleteObject");
     assertThat(raw.listObjectsV2(b -> b.bucket(bucket).prefix("variants/")).contents()).isEmpty();
   }
 
@@ -262,7 +344,7 @@ class S3ImageStoreTest {
       }
       // A forward proxy receives the absolute URL of the S3 server.
       assertThat(requestLines.poll(30, TimeUnit.SECONDS))
-          .startsWith("GET " + server.endpoint() + "/" + bucket + "?");
+          .startsWith("HEAD " + server.endpoint() + "/" + bucket + "/images/ns/id.jpg");
     }
   }
 
