@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -73,8 +75,11 @@ class S3RequestCostTest {
       String id = costs("upload", () -> server.uploadedId("ns", jpeg), "PutObject");
       String path = "/images/ns/" + id;
 
+      double getsBefore = s3Requests(server, "GetObject");
       HttpResponse<byte[]> hit = costs("serve (GET)", () -> send(server, "GET", path), "GetObject");
       assertThat(hit.statusCode()).isEqualTo(200);
+      // The service's own metric counts what the client sent, as the test's counter did.
+      assertThat(s3Requests(server, "GetObject")).isEqualTo(getsBefore + 1);
       String etag = hit.headers().firstValue("ETag").orElseThrow();
       int size = hit.body().length;
 
@@ -218,6 +223,15 @@ class S3RequestCostTest {
         assertThat(served.body()).isEqualTo(image.getValue());
       }
     }
+  }
+
+  /** s3_requests_total of one operation, from /metrics. */
+  private static double s3Requests(TestServer server, String operation) {
+    Matcher m =
+        Pattern.compile(
+                "(?m)^s3_requests_total\\{[^}]*operation=\"" + operation + "\"[^}]*} (\\S+)$")
+            .matcher(server.get("/metrics").body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
   }
 
   @AfterAll

@@ -3,8 +3,10 @@ package com.imageserving.storage;
 import com.imageserving.config.ImagingSettings;
 import com.imageserving.config.S3Settings;
 import com.imageserving.config.StorageSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +24,7 @@ public class StorageConfig {
   ImageStore imageStore(
       StorageSettings settings,
       ImagingSettings imaging,
+      MeterRegistry metrics,
       ObjectProvider<ExecutionInterceptor> interceptors) {
     return switch (settings.backend()) {
       case LOCAL -> new LocalImageStore(settings.uploadsPath());
@@ -29,13 +32,14 @@ public class StorageConfig {
           s3Store(
               settings.s3(),
               imaging.outputFormat().extension(),
-              interceptors.orderedStream().toList());
+              Stream.concat(Stream.of(new S3RequestMetrics(metrics)), interceptors.orderedStream())
+                  .toList());
     };
   }
 
   /**
-   * Uploads are stored in OUTPUT_FORMAT, so its extension is looked for first. Interceptors in the
-   * context see every S3 request (tests count them).
+   * Uploads are stored in OUTPUT_FORMAT, so its extension is looked for first. Every S3 request is
+   * counted in the metrics, and seen by any interceptor in the context (tests count them too).
    */
   private static S3ImageStore s3Store(
       S3Settings settings, String preferredExtension, List<ExecutionInterceptor> interceptors) {
