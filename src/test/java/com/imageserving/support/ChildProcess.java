@@ -79,8 +79,22 @@ public final class ChildProcess implements AutoCloseable {
   /** As {@link #start(Path, Map)}, with JVM options. */
   public static ChildProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions)
       throws Exception {
+    return start(workDir, env, jvmOptions, 0);
+  }
+
+  /**
+   * As {@link #start(Path, Map)} on a given port, e.g. to bring a killed instance back where a load
+   * balancer expects it.
+   */
+  public static ChildProcess startOnPort(Path workDir, Map<String, String> env, int port)
+      throws Exception {
+    return start(workDir, env, List.of(), port);
+  }
+
+  private static ChildProcess start(
+      Path workDir, Map<String, String> env, List<String> jvmOptions, int port) throws Exception {
     ProcessBuilder builder = command(workDir, env, jvmOptions);
-    builder.environment().put("PORT", "0");
+    builder.environment().put("PORT", String.valueOf(port));
     builder.environment().put("HOST", "127.0.0.1");
     Path log = workDir.resolve("child.log");
     // A restart in the same folder appends: only what this child writes counts.
