@@ -4,7 +4,7 @@ MVN := JAVA_HOME="$(JDK)" ./mvnw -B
 IMAGE ?= image-serving-service
 need-jdk = @if [ -z "$(JDK)" ]; then echo "No JDK >= 25 found: run 'make install' for instructions, or set JAVA_HOME." >&2; exit 1; fi
 
-.PHONY: install run test lint format pre-commit package bench soak fuzz docker-build docker-run clean
+.PHONY: install run test scale-test lint format pre-commit package bench soak fuzz docker-build docker-run clean
 
 install: ## JDK check, libvips, Maven dependencies
 	scripts/install.sh
@@ -25,6 +25,10 @@ test: ## the whole test suite (unit, HTTP, the packaged jar's integration tests)
 	$(need-jdk)
 	@echo "Test order seed: $(TEST_SEED) (the same order again: make test TEST_SEED=$(TEST_SEED))"
 	$(MVN) verify -Dfuzz.skip=false -Djunit.jupiter.execution.order.random.seed=$(TEST_SEED)
+
+scale-test: ## nginx (deploy/nginx.conf) over two instances of the jar on one S3 bucket: cache, revalidation, kill -9 (ScaleOutIT, over a minute)
+	$(need-jdk)
+	$(MVN) verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ScaleOutIT -Dfailsafe.excludedGroups=none
 
 fuzz: ## fuzz the image pipeline for FUZZ_DURATION (default 10m); findings land in the test inputs
 	$(need-jdk)

@@ -48,6 +48,14 @@ else
   echo "(Debian/Ubuntu: apt-get install nodejs npm; macOS: brew install node; then make install)." >&2
 fi
 
+# make scale-test runs deploy/nginx.conf with Debian's nginx (ScaleOutIT).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && command -v apt-get >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx-light >/dev/null
+  echo "nginx: installed (nginx-light) for make scale-test"
+fi
+
 echo "Fetching Maven dependencies..."
 JAVA_HOME="$jdk" ./mvnw -B -q dependency:go-offline -Dsilent=true
 JAVA_HOME="$jdk" ./mvnw -B -q -DskipTests package

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,8 +41,10 @@ import org.junit.jupiter.api.Test;
  * deploy/nginx.conf (the file itself, see {@link Nginx}), two instances of the packaged jar as
  * separate processes, and one S3 bucket (S3Proxy). CACHE_MAX_AGE is 2 s, so that expiry is seen
  * quickly; the only fixed waits are for max-age to pass. Each test uses images of its own, so they
- * run in any order; the kill -9 test brings the killed instance back on its port.
+ * run in any order; the kill -9 test brings the killed instance back on its port. Over a minute, so
+ * tagged "scale": {@code make scale-test} runs it, {@code make test} does not.
  */
+@Tag("scale")
 class ScaleOutIT {
   private static final int MAX_AGE = 2;
   private static final Duration PAST_MAX_AGE = Duration.ofMillis(MAX_AGE * 1000L + 600);
