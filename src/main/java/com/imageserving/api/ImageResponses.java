@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
@@ -82,11 +83,14 @@ class ImageResponses {
           && !new ServletWebRequest(request)
               .checkNotModified(image.etag(), image.lastModified().toEpochMilli())) {
         // Storage judged the validators otherwise than HTTP does here: read it all after all.
-        try (ImageRead again =
-            hosting
-                .read(image.namespace(), image.imageId(), readRequest(request).unconditional())
-                .orElseThrow(ServeController::notFound)) {
-          write(again.image(), again, request, response);
+        Optional<ImageRead> again =
+            hosting.read(image.namespace(), image.imageId(), readRequest(request).unconditional());
+        if (again.isEmpty()) {
+          gone(response); // deleted meanwhile
+          return;
+        }
+        try (ImageRead fresh = again.get()) {
+          write(fresh.image(), fresh, request, response);
         }
         return;
       }
