@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * The scale-out topology run from outside, with real components: Debian's nginx on
@@ -95,6 +96,8 @@ class ScaleOutIT {
         c.close();
       }
     }
+    // The instances' logs, nginx's cache and logs.
+    FileSystemUtils.deleteRecursively(work);
   }
 
   @Test
