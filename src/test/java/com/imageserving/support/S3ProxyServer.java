@@ -48,6 +48,7 @@ public final class S3ProxyServer implements AutoCloseable {
   private final ServerSocket relay;
   private final Set<Socket> relayed = ConcurrentHashMap.newKeySet();
   private volatile boolean up = true;
+  private final AtomicInteger refused = new AtomicInteger();
 
   private S3ProxyServer() {
     proxy =
@@ -107,6 +108,14 @@ public final class S3ProxyServer implements AutoCloseable {
     return up;
   }
 
+  /**
+   * Connections reset because S3 was down, since this server started: how many attempts a client
+   * made during an outage (a client that retried without bound would show here).
+   */
+  public int refusedConnections() {
+    return refused.get();
+  }
+
   /** The variables that point the service at this server and bucket (STORAGE_BACKEND=s3). */
   public Map<String, String> env(String bucket) {
     return Map.of(
@@ -161,6 +170,7 @@ public final class S3ProxyServer implements AutoCloseable {
         return;
       }
       if (!up) {
+        refused.incrementAndGet();
         reset(client);
         continue;
       }
