@@ -12,21 +12,45 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * work will never start (pool full, caller gave up while it was queued, pool shut down). A job that
  * has started is only ever freed by its own worker, after libvips is done with the bytes: a caller
  * that stops waiting cannot pull them from under native code.
+ *
+ * <p>{@code onEnd} (the pool giving back the job's place) runs exactly once, at the same moments:
+ * before the caller can see the result, so a caller that sends its next image on seeing the answer
+ * always finds the place free.
  */
 final class ProcessingJob extends FutureTask<ProcessedImage> {
   private final NativeBytes input;
   // Who decides the input's fate: the worker starting the job, or abandon(), whichever is first.
   private final AtomicBoolean claimed = new AtomicBoolean();
+  private final AtomicBoolean ended;
+  private final Runnable onEnd;
 
-  ProcessingJob(NativeBytes input, Callable<ProcessedImage> work) {
+  ProcessingJob(NativeBytes input, Callable<ProcessedImage> work, Runnable onEnd) {
+    this(input, work, onEnd, new AtomicBoolean());
+  }
+
+  private ProcessingJob(
+      NativeBytes input, Callable<ProcessedImage> work, Runnable onEnd, AtomicBoolean ended) {
     super(() -> {
       try {
         return work.call();
       } finally {
         input.close();
+        endOnce(ended, onEnd);
       }
     });
     this.input = input;
+    this.onEnd = onEnd;
+    this.ended = ended;
+  }
+
+  ProcessingJob(NativeBytes input, Callable<ProcessedImage> work) {
+    this(input, work, () -> {});
+  }
+
+  private static void endOnce(AtomicBoolean ended, Runnable onEnd) {
+    if (ended.compareAndSet(false, true)) {
+      onEnd.run();
+    }
   }
 
   @Override
@@ -39,6 +63,7 @@ final class ProcessingJob extends FutureTask<ProcessedImage> {
     } finally {
       // The work freed it already, unless the job was cancelled before it began.
       input.close();
+      endOnce(ended, onEnd);
     }
   }
 
@@ -49,6 +74,7 @@ final class ProcessingJob extends FutureTask<ProcessedImage> {
   void abandon() {
     if (claimed.compareAndSet(false, true)) {
       input.close();
+      endOnce(ended, onEnd);
       cancel(false);
     }
   }

@@ -14,11 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +36,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
   private final OutputFormat outputFormat;
   private final int outputQuality;
   private final ThreadPoolExecutor pool;
+  private final Semaphore places;
   private final Timer timer;
   private final Map<Reason, Counter> rejections = new EnumMap<>(Reason.class);
   private final Counter overloads;
@@ -50,10 +50,10 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     this.pipeline = new Pipeline(vips, settings.maxInputPixels());
     this.outputFormat = settings.outputFormat();
     this.outputQuality = settings.outputQuality();
-    BlockingQueue<Runnable> queue =
-        settings.processingQueue() > 0
-            ? new ArrayBlockingQueue<>(settings.processingQueue())
-            : new SynchronousQueue<>();
+    // Admission counts places (workers + queue) and a job gives its place back before its caller
+    // sees the result. Asking the executor instead ("is a worker waiting on the queue?") refused
+    // a caller's next image while the worker that had just answered was not back waiting yet.
+    this.places = new Semaphore(workers + settings.processingQueue());
     ThreadFactory threads = new WorkerThreads(vips);
     this.pool =
         new ThreadPoolExecutor(
@@ -61,7 +61,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
             workers,
             0,
             TimeUnit.SECONDS,
-            queue,
+            new LinkedBlockingQueue<>(),
             threads,
             new ThreadPoolExecutor.AbortPolicy());
     String format = settings.outputFormat().name().toLowerCase(Locale.ROOT);
@@ -108,6 +108,11 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     // The worker logs under the caller's request id.
     Map<String, String> context = MDC.getCopyOfContextMap();
     NativeBytes bytes = input.handOver();
+    if (!places.tryAcquire()) {
+      bytes.close();
+      overloads.increment();
+      throw new ProcessingOverloadedException();
+    }
     ProcessingJob job =
         new ProcessingJob(
             bytes,
@@ -120,7 +125,8 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
               } finally {
                 MDC.clear();
               }
-            });
+            },
+            places::release);
     try {
       pool.execute(job);
     } catch (RejectedExecutionException full) {

@@ -71,6 +71,30 @@ class ImagingOverloadTest {
   }
 
   /**
+   * A caller that waits for each image before sending the next never finds the pool full: the
+   * worker's place is free again before the caller sees its result. (With one worker and no queue,
+   * a pool that admits by "is a worker waiting on the queue" refused some of these: the worker had
+   * handed over the result but not yet gone back to waiting.)
+   */
+  @Test
+  void oneCallerAtATimeIsNeverRefused() {
+    byte[] tiny = TestImages.png(8, 8);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    int refused = 0;
+    try (VipsImageProcessor processor =
+        new VipsImageProcessor(TestImages.settings(OutputFormat.JPEG, 1, 0), registry)) {
+      for (int i = 0; i < 2000; i++) {
+        try {
+          processor.process(ImageInput.copyOf(tiny), 8);
+        } catch (ProcessingOverloadedException e) {
+          refused++;
+        }
+      }
+    }
+    assertThat(refused).isZero();
+  }
+
+  /**
    * The same over HTTP: with one worker and no queue, an upload that arrives while another is being
    * processed gets 503 with Retry-After. Whether a small upload lands while a large one occupies
    * the worker is up to the scheduler, so small ones are sent for as long as a large one is in
