@@ -17,19 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before the caller can see the result, so a caller that sends its next image on seeing the answer
  * always finds the place free.
  */
-final class ProcessingJob extends FutureTask<ProcessedImage> {
+final class ProcessingJob<T> extends FutureTask<T> {
   private final NativeBytes input;
   // Who decides the input's fate: the worker starting the job, or abandon(), whichever is first.
   private final AtomicBoolean claimed = new AtomicBoolean();
   private final AtomicBoolean ended;
   private final Runnable onEnd;
 
-  ProcessingJob(NativeBytes input, Callable<ProcessedImage> work, Runnable onEnd) {
+  ProcessingJob(NativeBytes input, Callable<T> work, Runnable onEnd) {
     this(input, work, onEnd, new AtomicBoolean());
   }
 
-  private ProcessingJob(
-      NativeBytes input, Callable<ProcessedImage> work, Runnable onEnd, AtomicBoolean ended) {
+  private ProcessingJob(NativeBytes input, Callable<T> work, Runnable onEnd, AtomicBoolean ended) {
     super(() -> {
       try {
         return work.call();
@@ -43,7 +42,7 @@ final class ProcessingJob extends FutureTask<ProcessedImage> {
     this.ended = ended;
   }
 
-  ProcessingJob(NativeBytes input, Callable<ProcessedImage> work) {
+  ProcessingJob(NativeBytes input, Callable<T> work) {
     this(input, work, () -> {});
   }
 

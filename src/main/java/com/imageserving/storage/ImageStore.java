@@ -94,10 +94,50 @@ public interface ImageStore {
       throws StorageException;
 
   /**
+   * The image's info sidecar: a small JSON document kept beside its variants (local {@code
+   * variants/{ns}/{id}/info.json}, S3 {@code {variantsPrefix}/{ns}/{id}/info.json}); empty when
+   * none is kept. It is no variant: never counted, found or served as one. Costs one read (S3: one
+   * GET).
+   */
+  Optional<byte[]> readInfo(String namespace, String imageId) throws StorageException;
+
+  /**
+   * Keeps the info sidecar, atomically and durably, and like {@link #saveVariant} never beyond its
+   * image: deleted with the image's variants, and removed again when a delete of the image raced
+   * this write.
+   *
+   * @throws OriginalDeletedException the image was deleted meanwhile; nothing is kept
+   */
+  void saveInfo(String namespace, String imageId, byte[] json) throws StorageException;
+
+  /**
    * How many variants are kept for this image (for MAX_VARIANTS_PER_IMAGE). S3: one listing per
    * thousand variants.
    */
   int countVariants(String namespace, String imageId) throws StorageException;
+
+  /**
+   * One page of namespaces in the order S3 lists them (the key {@code {namespace}/}, UTF-8 byte
+   * order, on both backends), from {@code after} on (a {@link Listing#next} of an earlier page, an
+   * S3 StartAfter relative to the prefix; null for the first). At most {@code limit} names, maybe
+   * fewer even when more follow (S3: one ListObjectsV2 page, which may hold keys that are no
+   * namespace). Variants are never listed as a namespace.
+   */
+  Listing<String> listNamespaces(@Nullable String after, int limit) throws StorageException;
+
+  /**
+   * One page of a namespace's images in key order ({@code {image_id}.{ext}}, UTF-8 byte order),
+   * those after {@code after} (a {@link Listing#next}; null for the first), like {@link
+   * #listNamespaces}. An unknown namespace is an empty page. Variants are never listed.
+   */
+  Listing<StoredImage> listImages(String namespace, @Nullable String after, int limit)
+      throws StorageException;
+
+  /**
+   * A page of a listing: {@code next}, when not null, is where the next page starts (pass it as
+   * {@code after}); null when this page is the last.
+   */
+  record Listing<T>(java.util.List<T> items, @Nullable String next) {}
 
   /** Throws {@link StorageException} with a reason when the backend cannot be used right now. */
   void checkReady() throws StorageException;

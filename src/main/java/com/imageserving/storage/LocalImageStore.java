@@ -16,7 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalImageStore implements ImageStore {
   private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
   private static final String TEMP_PREFIX = ".upload-";
+  // The info sidecar beside an image's variants: "json" is no image extension, so it is never
+  // counted, found or served as a variant.
+  private static final String INFO_FILE = "info.json";
+  private static final int MAX_INFO_BYTES = 64 * 1024;
   private final Path root;
   private final Path variantsRoot;
 
@@ -259,6 +267,52 @@ public final class LocalImageStore implements ImageStore {
   }
 
   @Override
+  public Optional<byte[]> readInfo(String namespace, String imageId) throws StorageException {
+    Path file = variantDir(namespace, imageId).resolve(INFO_FILE);
+    if (!isRealFolder(file.getParent())) {
+      return Optional.empty();
+    }
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      if (size > MAX_INFO_BYTES) {
+        return Optional.empty(); // not one of ours: it is computed and written again
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // read it all
+      }
+      return Optional.of(buffer.array());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException("Failed to read image info", e, false);
+    }
+  }
+
+  @Override
+  public void saveInfo(String namespace, String imageId, byte[] json) throws StorageException {
+    Path dir = variantDir(namespace, imageId);
+    Path target = dir.resolve(INFO_FILE);
+    try {
+      write(dir, target, json, temp -> describe(namespace, imageId, "jpg", temp));
+    } catch (IOException e) {
+      throw new StorageException("Failed to save image info", e, false);
+    }
+    // As for variants: a delete of the image that ran meanwhile may have missed it.
+    if (find(namespace, imageId).isEmpty()) {
+      try {
+        Files.deleteIfExists(target);
+        removeIfEmpty(dir);
+        removeIfEmpty(variantsNamespaceDir(namespace));
+      } catch (IOException e) {
+        throw new StorageException("Failed to remove the info of a deleted image", e, false);
+      }
+      throw new OriginalDeletedException(namespace, imageId);
+    }
+  }
+
+  @Override
   public int countVariants(String namespace, String imageId) throws StorageException {
     int count = 0;
     Path dir = variantDir(namespace, imageId);
@@ -280,6 +334,104 @@ public final class LocalImageStore implements ImageStore {
   }
 
   /**
+   * Namespace folders (not links) in the order S3 lists their keys: by {@code name + "/"}, so that
+   * e.g. {@code a-b} comes before {@code a}, as in a bucket. Namespaces are few: sorted in full.
+   */
+  @Override
+  public Listing<String> listNamespaces(@Nullable String after, int limit) throws StorageException {
+    if (!Files.isDirectory(root)) {
+      return new Listing<>(List.of(), null);
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (Names.validNamespace(name)
+            && (after == null || (name + "/").compareTo(after) > 0)
+            && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          names.add(name);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return new Listing<>(List.of(), null);
+    } catch (IOException e) {
+      throw new StorageException("Failed to list namespaces", e, false);
+    }
+    names.sort(Comparator.comparing(n -> n + "/"));
+    if (names.size() <= limit) {
+      return new Listing<>(List.copyOf(names), null);
+    }
+    List<String> page = List.copyOf(names.subList(0, limit));
+    return new Listing<>(page, S3ImageStore.pastFolder(page.getLast()));
+  }
+
+  /**
+   * Reads the folder once, keeping only the {@code limit + 1} smallest names after {@code after} in
+   * a bounded heap: a page of a 100,000-image namespace neither sorts nor stats every file. Only
+   * the page's files are then described.
+   */
+  @Override
+  public Listing<StoredImage> listImages(String namespace, @Nullable String after, int limit)
+      throws StorageException {
+    Path dir = namespaceDir(namespace);
+    if (!isRealFolder(dir)) {
+      return new Listing<>(List.of(), null);
+    }
+    // Largest on top, so the heap drops the largest name when it grows past limit + 1.
+    PriorityQueue<String> smallest = new PriorityQueue<>(limit + 2, Comparator.reverseOrder());
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        // The largest kept name, once the heap is full.
+        String largest = smallest.size() > limit ? smallest.peek() : null;
+        boolean full = largest != null;
+        // Cheap comparisons first: most names of a big folder fall outside the page.
+        if ((after != null && name.compareTo(after) <= 0)
+            || (largest != null && name.compareTo(largest) >= 0)
+            || !isImageName(name)) {
+          continue;
+        }
+        if (full) {
+          smallest.poll();
+        }
+        smallest.add(name);
+      }
+    } catch (NoSuchFileException e) {
+      return new Listing<>(List.of(), null);
+    } catch (IOException e) {
+      throw new StorageException("Failed to list images", e, false);
+    }
+    List<String> names = new ArrayList<>(smallest);
+    names.sort(Comparator.naturalOrder());
+    boolean more = names.size() > limit;
+    if (more) {
+      names = names.subList(0, limit);
+    }
+    List<StoredImage> images = new ArrayList<>(names.size());
+    for (String name : names) {
+      int dot = name.lastIndexOf('.');
+      try {
+        images.add(
+            describe(
+                namespace, name.substring(0, dot), name.substring(dot + 1), dir.resolve(name)));
+      } catch (NoSuchFileException e) {
+        // deleted since the folder was read, or not a regular file: not an image
+      } catch (IOException e) {
+        throw new StorageException("Failed to list images", e, false);
+      }
+    }
+    return new Listing<>(List.copyOf(images), more ? names.getLast() : null);
+  }
+
+  /** {@code {image_id}.{ext}} with a valid id and a known extension: never a temporary file. */
+  private static boolean isImageName(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0
+        && MediaTypes.forExtension(name.substring(dot + 1)) != null
+        && Names.validImageId(name.substring(0, dot));
+  }
+
+  /**
    * Deletes the variant files in one image's variant folder, then the folder. Temporary files of
    * variants still being written are left, and with them the folder; such a variant finds its
    * original gone once renamed into place, and removes itself.
@@ -287,7 +439,7 @@ public final class LocalImageStore implements ImageStore {
   private static void deleteVariants(Path dir) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        if (isImageFile(file)) {
+        if (isImageFile(file) || isInfoFile(file)) {
           Files.deleteIfExists(file);
         }
       }
@@ -466,6 +618,11 @@ public final class LocalImageStore implements ImageStore {
         etag,
         file,
         key);
+  }
+
+  private static boolean isInfoFile(Path file) {
+    return file.getFileName().toString().equals(INFO_FILE)
+        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static boolean isImageFile(Path file) {

@@ -54,6 +54,9 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   private static final int FIND_MAX_KEYS = 20;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
   private static final ReadRequest HEAD = new ReadRequest(true, null, null, null);
+  // The info sidecar beside an image's variants; "json" is no image extension, so it is never
+  // counted or served as a variant, and deleting the variants' prefix deletes it.
+  private static final String INFO_KEY = "info.json";
 
   private final S3Client s3;
   private final String bucket;
@@ -611,6 +614,49 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
         key);
   }
 
+  /** One GetObject of the sidecar's key. */
+  @Override
+  public Optional<byte[]> readInfo(String namespace, String imageId) throws StorageException {
+    String objectKey = variantsOf(namespace, imageId) + INFO_KEY;
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(objectKey)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("Failed to read image info", e);
+    }
+  }
+
+  /**
+   * One PUT, then a {@link #find} of the original and a DELETE when it is gone, as for variants.
+   */
+  @Override
+  public void saveInfo(String namespace, String imageId, byte[] json) throws StorageException {
+    String objectKey = variantsOf(namespace, imageId) + INFO_KEY;
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
+    try {
+      s3.putObject(
+          b ->
+              b.bucket(bucket)
+                  .key(objectKey)
+                  .contentType("application/json")
+                  .contentLength((long) json.length),
+          RequestBody.fromBytes(json));
+    } catch (SdkException e) {
+      throw failure("Failed to save image info", e);
+    }
+    if (find(namespace, imageId).isEmpty()) {
+      try {
+        s3.deleteObject(b -> b.bucket(bucket).key(objectKey));
+      } catch (SdkException e) {
+        throw failure("Failed to remove the info of a deleted image", e);
+      }
+      throw new OriginalDeletedException(namespace, imageId);
+    }
+  }
+
   /** A listing of the image's variants (one request up to 1,000 of them). */
   @Override
   public int countVariants(String namespace, String imageId) throws StorageException {
@@ -633,6 +679,111 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
       throw failure("Failed to count variants", e);
     }
     return count;
+  }
+
+  /**
+   * One ListObjectsV2 with delimiter {@code /} under the images prefix: the common prefixes are the
+   * namespaces. A page may hold fewer than {@code limit} (the variants prefix, when S3_PREFIX is
+   * empty, is skipped but counts towards S3's page).
+   */
+  @Override
+  public Listing<String> listNamespaces(@Nullable String after, int limit) throws StorageException {
+    ListObjectsV2Response page;
+    try {
+      page =
+          s3.listObjectsV2(b -> {
+            b.bucket(bucket).prefix(prefix).delimiter("/").maxKeys(limit);
+            if (after != null) {
+              b.startAfter(prefix + after);
+            }
+          });
+    } catch (NoSuchBucketException e) {
+      return new Listing<>(List.of(), null);
+    } catch (SdkException e) {
+      throw failure("Failed to list namespaces", e);
+    }
+    List<String> names = new ArrayList<>();
+    String last = null;
+    for (S3Object object : page.contents()) {
+      // A key right under the prefix (no namespace): it counts towards the page all the same.
+      last = object.key().substring(prefix.length());
+    }
+    for (var common : page.commonPrefixes()) {
+      String full = common.prefix();
+      String name = full.substring(prefix.length(), full.length() - 1);
+      last = max(last, pastFolder(name));
+      // With an empty S3_PREFIX the variants live among the namespaces: never one of them.
+      if (Names.validNamespace(name) && !variantsPrefix.startsWith(full)) {
+        names.add(name);
+      }
+    }
+    boolean more = Boolean.TRUE.equals(page.isTruncated()) && last != null;
+    return new Listing<>(List.copyOf(names), more ? last : null);
+  }
+
+  /**
+   * One ListObjectsV2 with delimiter {@code /} under the namespace's prefix: the keys {@code
+   * {image_id}.{ext}} right there, nothing further down (with an empty S3_PREFIX, the namespace
+   * named like the variants prefix holds variant keys below it).
+   */
+  @Override
+  public Listing<StoredImage> listImages(String namespace, @Nullable String after, int limit)
+      throws StorageException {
+    String keyPrefix = namespacePrefix(namespace);
+    ListObjectsV2Response page;
+    try {
+      page =
+          s3.listObjectsV2(b -> {
+            b.bucket(bucket).prefix(keyPrefix).delimiter("/").maxKeys(limit);
+            if (after != null) {
+              b.startAfter(keyPrefix + after);
+            }
+          });
+    } catch (NoSuchBucketException e) {
+      return new Listing<>(List.of(), null);
+    } catch (SdkException e) {
+      throw failure("Failed to list images", e);
+    }
+    // S3 merges keys and common prefixes in one order; the page ends at the larger last one.
+    String last = null;
+    List<StoredImage> images = new ArrayList<>();
+    for (S3Object object : page.contents()) {
+      String name = object.key().substring(keyPrefix.length());
+      last = name;
+      int dot = name.lastIndexOf('.');
+      if (dot > 0
+          && MediaTypes.forExtension(name.substring(dot + 1)) != null
+          && Names.validImageId(name.substring(0, dot))) {
+        images.add(
+            described(
+                namespace,
+                name.substring(0, dot),
+                name.substring(dot + 1),
+                null,
+                object.size(),
+                object.lastModified(),
+                object.eTag()));
+      }
+    }
+    for (var common : page.commonPrefixes()) {
+      String full = common.prefix();
+      last = max(last, pastFolder(full.substring(keyPrefix.length(), full.length() - 1)));
+    }
+    boolean more = Boolean.TRUE.equals(page.isTruncated()) && last != null;
+    return new Listing<>(List.copyOf(images), more ? last : null);
+  }
+
+  /**
+   * The StartAfter that skips every key under {@code {name}/}: '0' is the character after '/', so
+   * nothing lies between the last such key and this, and a StartAfter of the common prefix itself
+   * would list it again.
+   */
+  static String pastFolder(String name) {
+    return name + "0";
+  }
+
+  private static String max(@Nullable String a, String b) {
+    return a == null || b.compareTo(a) > 0 ? b : a;
   }
 
   private void deleteBatch(List<ObjectIdentifier> keys) throws StorageException {
