@@ -1,0 +1,63 @@
+// Paging with the listing's "after" cursor: the next page loads when the "Load more" button (the
+// end of the list) scrolls into view, or when it is pressed (keyboard users, no observer).
+
+import { report } from "./errors.js";
+
+export class Pager {
+  /** fetchPage(cursor) resolves to {items, next}; onItems(items) shows them. */
+  constructor(button, fetchPage, onItems) {
+    this.button = button;
+    this.fetchPage = fetchPage;
+    this.onItems = onItems;
+    this.cursor = null;
+    this.done = false;
+    this.loading = null;
+    this.generation = 0;
+    this.onClick = () => this.more();
+    button.addEventListener("click", this.onClick);
+    this.observer = new IntersectionObserver((entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) this.more();
+    });
+    this.observer.observe(button);
+  }
+
+  /** Loads the next page unless one is loading or the end was reached. */
+  more() {
+    if (this.loading || this.done) return this.loading;
+    const generation = this.generation;
+    this.button.disabled = true;
+    this.loading = this.fetchPage(this.cursor)
+      .then(({ items, next }) => {
+        if (generation !== this.generation) return;
+        this.cursor = next || null;
+        this.done = !next;
+        this.onItems(items);
+      })
+      .catch((error) => {
+        if (generation === this.generation) report(error);
+        // Keep the button: pressing it tries again.
+      })
+      .finally(() => {
+        if (generation !== this.generation) return;
+        this.loading = null;
+        this.button.disabled = false;
+        this.button.hidden = this.done;
+        // Still in view after a short page (a tall screen): load on.
+        if (!this.done) requestAnimationFrame(() => this.checkVisible());
+      });
+    return this.loading;
+  }
+
+  checkVisible() {
+    const box = this.button.getBoundingClientRect();
+    if (!this.button.hidden && box.top < window.innerHeight && box.bottom > 0) this.more();
+  }
+
+  /** Stops for good (the view was left); answers still in flight are dropped. */
+  stop() {
+    this.generation++;
+    this.observer.disconnect();
+    this.button.removeEventListener("click", this.onClick);
+    this.button.disabled = false;
+  }
+}
