@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * API keys: every request that changes something (any method but GET, HEAD and OPTIONS: upload,
- * delete, fetch, proxy) needs one of {@code API_KEYS}, and {@code /metrics} needs {@code
+ * delete, fetch, proxy, signing) and the listings ({@code GET /images}, {@code GET
+ * /images/{namespace}}) need one of {@code API_KEYS}, and {@code /metrics} needs {@code
  * METRICS_API_KEY} when that is set. Keys come as {@code Authorization: Bearer <key>} or {@code
  * X-API-Key: <key>}; anything else is {@code 401 {"detail": "Not authenticated"}}.
  *
@@ -36,6 +38,8 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
   static final String API_KEY_HEADER = "X-API-Key";
   private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
   private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+  // GET /images and GET /images/{namespace}, with any trailing slash a matcher might accept.
+  private static final Pattern LISTING = Pattern.compile("/images/*|/images/+[^/]*/*");
   private static final byte[] NOT_AUTHENTICATED =
       "{\"detail\":\"Not authenticated\"}".getBytes(StandardCharsets.UTF_8);
 
@@ -78,8 +82,13 @@ public final class ApiKeyFilter extends OncePerRequestFilter {
       return writeKeys;
     }
     // The servlet path is decoded and normalised by the container, unlike the request URI.
-    if (metricsKey != null && request.getServletPath().startsWith("/metrics")) {
+    String path = request.getServletPath();
+    if (metricsKey != null && path.startsWith("/metrics")) {
       return List.of(metricsKey);
+    }
+    // Listings reveal image ids, which work as unguessable links: they need a key like writes.
+    if (LISTING.matcher(path).matches()) {
+      return writeKeys;
     }
     return List.of();
   }

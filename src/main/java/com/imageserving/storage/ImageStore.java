@@ -99,6 +99,29 @@ public interface ImageStore {
    */
   int countVariants(String namespace, String imageId) throws StorageException;
 
+  /**
+   * One page of namespaces in the order S3 lists them (the key {@code {namespace}/}, UTF-8 byte
+   * order, on both backends), from {@code after} on (a {@link Listing#next} of an earlier page, an
+   * S3 StartAfter relative to the prefix; null for the first). At most {@code limit} names, maybe
+   * fewer even when more follow (S3: one ListObjectsV2 page, which may hold keys that are no
+   * namespace). Variants are never listed as a namespace.
+   */
+  Listing<String> listNamespaces(@Nullable String after, int limit) throws StorageException;
+
+  /**
+   * One page of a namespace's images in key order ({@code {image_id}.{ext}}, UTF-8 byte order),
+   * those after {@code after} (a {@link Listing#next}; null for the first), like {@link
+   * #listNamespaces}. An unknown namespace is an empty page. Variants are never listed.
+   */
+  Listing<StoredImage> listImages(String namespace, @Nullable String after, int limit)
+      throws StorageException;
+
+  /**
+   * A page of a listing: {@code next}, when not null, is where the next page starts (pass it as
+   * {@code after}); null when this page is the last.
+   */
+  record Listing<T>(java.util.List<T> items, @Nullable String next) {}
+
   /** Throws {@link StorageException} with a reason when the backend cannot be used right now. */
   void checkReady() throws StorageException;
 

@@ -16,7 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -277,6 +281,100 @@ public final class LocalImageStore implements ImageStore {
       throw new StorageException("Failed to count variants", e, false);
     }
     return count;
+  }
+
+  /**
+   * Namespace folders (not links) in the order S3 lists their keys: by {@code name + "/"}, so that
+   * e.g. {@code a-b} comes before {@code a}, as in a bucket. Namespaces are few: sorted in full.
+   */
+  @Override
+  public Listing<String> listNamespaces(@Nullable String after, int limit) throws StorageException {
+    if (!Files.isDirectory(root)) {
+      return new Listing<>(List.of(), null);
+    }
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path dir : dirs) {
+        String name = dir.getFileName().toString();
+        if (Names.validNamespace(name)
+            && (after == null || (name + "/").compareTo(after) > 0)
+            && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          names.add(name);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return new Listing<>(List.of(), null);
+    } catch (IOException e) {
+      throw new StorageException("Failed to list namespaces", e, false);
+    }
+    names.sort(Comparator.comparing(n -> n + "/"));
+    if (names.size() <= limit) {
+      return new Listing<>(List.copyOf(names), null);
+    }
+    List<String> page = List.copyOf(names.subList(0, limit));
+    return new Listing<>(page, S3ImageStore.pastFolder(page.getLast()));
+  }
+
+  /**
+   * Reads the folder once, keeping only the {@code limit + 1} smallest names after {@code after} in
+   * a bounded heap: a page of a 100,000-image namespace neither sorts nor stats every file. Only
+   * the page's files are then described.
+   */
+  @Override
+  public Listing<StoredImage> listImages(String namespace, @Nullable String after, int limit)
+      throws StorageException {
+    Path dir = namespaceDir(namespace);
+    if (!isRealFolder(dir)) {
+      return new Listing<>(List.of(), null);
+    }
+    // Largest on top, so the heap drops the largest name when it grows past limit + 1.
+    PriorityQueue<String> smallest = new PriorityQueue<>(limit + 2, Comparator.reverseOrder());
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if ((after != null && name.compareTo(after) <= 0) || !isImageName(name)) {
+          continue;
+        }
+        if (smallest.size() <= limit) {
+          smallest.add(name);
+        } else if (name.compareTo(smallest.peek()) < 0) {
+          smallest.poll();
+          smallest.add(name);
+        }
+      }
+    } catch (NoSuchFileException e) {
+      return new Listing<>(List.of(), null);
+    } catch (IOException e) {
+      throw new StorageException("Failed to list images", e, false);
+    }
+    List<String> names = new ArrayList<>(smallest);
+    names.sort(Comparator.naturalOrder());
+    boolean more = names.size() > limit;
+    if (more) {
+      names = names.subList(0, limit);
+    }
+    List<StoredImage> images = new ArrayList<>(names.size());
+    for (String name : names) {
+      int dot = name.lastIndexOf('.');
+      try {
+        images.add(
+            describe(
+                namespace, name.substring(0, dot), name.substring(dot + 1), dir.resolve(name)));
+      } catch (NoSuchFileException e) {
+        // deleted since the folder was read, or not a regular file: not an image
+      } catch (IOException e) {
+        throw new StorageException("Failed to list images", e, false);
+      }
+    }
+    return new Listing<>(List.copyOf(images), more ? names.getLast() : null);
+  }
+
+  /** {@code {image_id}.{ext}} with a valid id and a known extension: never a temporary file. */
+  private static boolean isImageName(String name) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0
+        && MediaTypes.forExtension(name.substring(dot + 1)) != null
+        && Names.validImageId(name.substring(0, dot));
   }
 
   /**

@@ -635,6 +635,111 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
     return count;
   }
 
+  /**
+   * One ListObjectsV2 with delimiter {@code /} under the images prefix: the common prefixes are the
+   * namespaces. A page may hold fewer than {@code limit} (the variants prefix, when S3_PREFIX is
+   * empty, is skipped but counts towards S3's page).
+   */
+  @Override
+  public Listing<String> listNamespaces(@Nullable String after, int limit) throws StorageException {
+    ListObjectsV2Response page;
+    try {
+      page =
+          s3.listObjectsV2(b -> {
+            b.bucket(bucket).prefix(prefix).delimiter("/").maxKeys(limit);
+            if (after != null) {
+              b.startAfter(prefix + after);
+            }
+          });
+    } catch (NoSuchBucketException e) {
+      return new Listing<>(List.of(), null);
+    } catch (SdkException e) {
+      throw failure("Failed to list namespaces", e);
+    }
+    List<String> names = new ArrayList<>();
+    String last = null;
+    for (S3Object object : page.contents()) {
+      // A key right under the prefix (no namespace): it counts towards the page all the same.
+      last = object.key().substring(prefix.length());
+    }
+    for (var common : page.commonPrefixes()) {
+      String full = common.prefix();
+      String name = full.substring(prefix.length(), full.length() - 1);
+      last = max(last, pastFolder(name));
+      // With an empty S3_PREFIX the variants live among the namespaces: never one of them.
+      if (Names.validNamespace(name) && !variantsPrefix.startsWith(full)) {
+        names.add(name);
+      }
+    }
+    boolean more = Boolean.TRUE.equals(page.isTruncated()) && last != null;
+    return new Listing<>(List.copyOf(names), more ? last : null);
+  }
+
+  /**
+   * One ListObjectsV2 with delimiter {@code /} under the namespace's prefix: the keys {@code
+   * {image_id}.{ext}} right there, nothing further down (with an empty S3_PREFIX, the namespace
+   * named like the variants prefix holds variant keys below it).
+   */
+  @Override
+  public Listing<StoredImage> listImages(String namespace, @Nullable String after, int limit)
+      throws StorageException {
+    String keyPrefix = namespacePrefix(namespace);
+    ListObjectsV2Response page;
+    try {
+      page =
+          s3.listObjectsV2(b -> {
+            b.bucket(bucket).prefix(keyPrefix).delimiter("/").maxKeys(limit);
+            if (after != null) {
+              b.startAfter(keyPrefix + after);
+            }
+          });
+    } catch (NoSuchBucketException e) {
+      return new Listing<>(List.of(), null);
+    } catch (SdkException e) {
+      throw failure("Failed to list images", e);
+    }
+    // S3 merges keys and common prefixes in one order; the page ends at the larger last one.
+    String last = null;
+    List<StoredImage> images = new ArrayList<>();
+    for (S3Object object : page.contents()) {
+      String name = object.key().substring(keyPrefix.length());
+      last = name;
+      int dot = name.lastIndexOf('.');
+      if (dot > 0
+          && MediaTypes.forExtension(name.substring(dot + 1)) != null
+          && Names.validImageId(name.substring(0, dot))) {
+        images.add(
+            described(
+                namespace,
+                name.substring(0, dot),
+                name.substring(dot + 1),
+                null,
+                object.size(),
+                object.lastModified(),
+                object.eTag()));
+      }
+    }
+    for (var common : page.commonPrefixes()) {
+      String full = common.prefix();
+      last = max(last, pastFolder(full.substring(keyPrefix.length(), full.length() - 1)));
+    }
+    boolean more = Boolean.TRUE.equals(page.isTruncated()) && last != null;
+    return new Listing<>(List.copyOf(images), more ? last : null);
+  }
+
+  /**
+   * The StartAfter that skips every key under {@code {name}/}: '0' is the character after '/', so
+   * nothing lies between the last such key and this, and a StartAfter of the common prefix itself
+   * would list it again.
+   */
+  static String pastFolder(String name) {
+    return name + "0";
+  }
+
+  private static String max(@Nullable String a, String b) {
+    return a == null || b.compareTo(a) > 0 ? b : a;
+  }
+
   private void deleteBatch(List<ObjectIdentifier> keys) throws StorageException {
     DeleteObjectsResponse response =
         s3.deleteObjects(b -> b.bucket(bucket).delete(d -> d.objects(keys).quiet(true)));

@@ -183,6 +183,39 @@ class AuthTest {
   }
 
   @Test
+  void listingsNeedAKey() {
+    String id = storedImageId();
+    for (String path :
+        List.of(
+            "/images",
+            "/images/",
+            "/images?limit=5",
+            "/images/auth",
+            "/images/auth/",
+            "/images/%61uth",
+            "/images/auth;p=1",
+            "/images/x/../auth",
+            "//images/auth")) {
+      for (Credential credential : Credential.values()) {
+        HttpResponse<String> response = send(credential, "GET", path, null);
+        if (credential.valid()) {
+          assertThat(response.statusCode()).as(path + " " + credential).isNotEqualTo(401);
+        } else {
+          assertRefused(response);
+        }
+      }
+      assertThat(send(Credential.NONE, "HEAD", path, null).statusCode()).isEqualTo(401);
+    }
+    HttpResponse<String> listed = send(Credential.BEARER, "GET", "/images/auth", null);
+    assertThat(listed.statusCode()).isEqualTo(200);
+    assertThat(listed.body()).contains(id);
+    assertThat(send(Credential.HEADER, "GET", "/images", null).body()).contains("\"auth\"");
+    // Serving an image stays public.
+    assertThat(send(Credential.NONE, "GET", "/images/auth/" + id, null).statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void malformedAuthorizationIsRefused() {
     for (String value : List.of("Bearer", "Bearer ", "Basic " + KEY, KEY, "bearer" + KEY)) {
       HttpResponse<String> response =
