@@ -1,7 +1,7 @@
 // Every call to the service goes through here: the key is attached, a 401 asks for a key and
 // tries again, and a failure becomes an ApiError carrying the server's own "detail".
 
-import { askForKey, currentKey } from "./keyprompt.js";
+import { askForKey, currentKey, forgetKey } from "./keyprompt.js";
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -36,7 +36,9 @@ function parse(text) {
 }
 
 function keyMessage(sentKey, status, body) {
-  return sentKey ? `The key was refused: ${describe(status, body)}` : null;
+  if (!sentKey) return null;
+  if (currentKey() === sentKey) forgetKey();
+  return `The key was refused: ${describe(status, body)}`;
 }
 
 /** A JSON request; resolves to the parsed answer, rejects with ApiError. */

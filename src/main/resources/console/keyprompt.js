@@ -8,6 +8,11 @@ export function currentKey() {
   return sessionStorage.getItem(STORAGE);
 }
 
+/** A key the service refused is not kept: the header then says so, and a reload asks again. */
+export function forgetKey() {
+  setKey(null);
+}
+
 function setKey(key) {
   if (key) sessionStorage.setItem(STORAGE, key);
   else sessionStorage.removeItem(STORAGE);

@@ -13,10 +13,14 @@ export class Pager {
     this.done = false;
     this.loading = null;
     this.generation = 0;
-    this.onClick = () => this.more();
+    this.failed = false; // after an error, only a press of the button tries again
+    this.onClick = () => {
+      this.failed = false;
+      this.more();
+    };
     button.addEventListener("click", this.onClick);
     this.observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) this.more();
+      if (!this.failed && entries.some((entry) => entry.isIntersecting)) this.more();
     });
     this.observer.observe(button);
   }
@@ -34,8 +38,9 @@ export class Pager {
         this.onItems(items);
       })
       .catch((error) => {
-        if (generation === this.generation) report(error);
-        // Keep the button: pressing it tries again.
+        if (generation !== this.generation) return;
+        this.failed = true;
+        report(error);
       })
       .finally(() => {
         if (generation !== this.generation) return;
@@ -43,7 +48,7 @@ export class Pager {
         this.button.disabled = false;
         this.button.hidden = this.done;
         // Still in view after a short page (a tall screen): load on.
-        if (!this.done) requestAnimationFrame(() => this.checkVisible());
+        if (!this.done && !this.failed) requestAnimationFrame(() => this.checkVisible());
       });
     return this.loading;
   }

@@ -11,7 +11,8 @@ export function signingOn() {
     signing = api("POST", "/variants/sign", { source: "local:///console/probe", options: "w:1" }).then(
       () => true,
       (error) => {
-        if (error.status === 404) return false;
+        // 404: no signing key configured. 405: a service without the sign endpoint at all.
+        if (error.status === 404 || error.status === 405) return false;
         signing = null; // ask again next time (a network error, a refused key)
         throw error;
       },

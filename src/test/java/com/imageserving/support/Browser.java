@@ -83,6 +83,8 @@ public final class Browser implements AutoCloseable {
         "--metrics-recording-only",
         "--user-data-dir=" + profile,
         "--window-size=" + width + "," + height);
+    // The page's console messages (errors included), for printBrowserLog.
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -103,6 +105,13 @@ public final class Browser implements AutoCloseable {
 
   public WebDriverWait await() {
     return new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(50));
+  }
+
+  /** Prints what the page logged since the last call (to the test's output file), for diagnosis. */
+  public void printBrowserLog(String test) {
+    for (var entry : driver.manage().logs().get("browser")) {
+      System.out.println("[browser " + test + "] " + entry.getLevel() + " " + entry.getMessage());
+    }
   }
 
   /** Saves target/console-screenshots/{name}.png, for a person to look at. */
