@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The console's BlurHash decoder (console/blurhash.js, run in Node) gives exactly the pixels of
- * the npm package "blurhash", the reference implementation, for the published example hash and
- * for hashes the reference encodes with every component count; malformed hashes are refused.
+ * The console's BlurHash decoder (console/blurhash.js, run in Node) gives exactly the pixels of the
+ * npm package "blurhash", the reference implementation, for the published example hash and for
+ * hashes the reference encodes with every component count; malformed hashes are refused.
  */
 class ConsoleBlurhashTest {
   private static final Path NODE_DIR = Path.of("src", "test", "node").toAbsolutePath();
