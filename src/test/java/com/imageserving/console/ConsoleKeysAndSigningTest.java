@@ -19,11 +19,14 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
- * With API_KEYS set, the console asks for a key when the service answers 401, says so when a key is
- * refused, keeps the key in sessionStorage (never in a URL), and works once it has one.
+ * The console against a locked-down service (API_KEYS and URL signing): it asks for a key when the
+ * service answers 401, says so when a key is refused, keeps the key in sessionStorage (never in a
+ * URL), and gets every variant URL (thumbnails, playground) signed by POST /variants/sign.
  */
-class ConsoleKeyPromptTest {
+class ConsoleKeysAndSigningTest {
   private static final String KEY = "console-key-4f1a2b3c4d5e6f70";
+  private static final String SIGNING_KEY = "4f1a2b3c4d5e6f708192a3b4c5d6e7f8";
+  private static final String SIGNING_SALT = "a1b2c3d4e5f60718";
 
   private static TestServer server;
   private static Browser browser;
@@ -32,7 +35,12 @@ class ConsoleKeyPromptTest {
   @BeforeAll
   static void start() {
     Browser.requireChromium();
-    server = TestServer.start(Map.of("API_KEYS", "another-client-key," + KEY));
+    server =
+        TestServer.start(
+            Map.of(
+                "API_KEYS", "another-client-key," + KEY,
+                "URL_SIGNING_KEY", SIGNING_KEY,
+                "URL_SIGNING_SALT", SIGNING_SALT));
     browser = Browser.start(1280, 900);
     driver = browser.driver();
   }
@@ -66,8 +74,12 @@ class ConsoleKeyPromptTest {
     return (String) browser.script("return sessionStorage.getItem('image-console.api-key')");
   }
 
-  private void uploadWithKey(String namespace) {
-    String body = Json.upload(TestImages.jpeg(64, 48));
+  private String uploadWithKey(String namespace) {
+    return uploadWithKey(namespace, TestImages.jpeg(64, 48));
+  }
+
+  private String uploadWithKey(String namespace, byte[] image) {
+    String body = Json.upload(image);
     var response =
         server.send(
             server
@@ -77,6 +89,7 @@ class ConsoleKeyPromptTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());
     assertThat(response.statusCode()).isEqualTo(200);
+    return Json.read(response.body()).get("image_id").asString();
   }
 
   @Test
@@ -135,5 +148,41 @@ class ConsoleKeyPromptTest {
     driver.findElement(By.id("key-input")).sendKeys(KEY, Keys.ENTER);
     browser.await().until(d -> !dialog.isDisplayed());
     assertThat(storedKey()).isEqualTo(KEY);
+  }
+
+  @Test
+  void variantUrlsAreSignedThroughTheSignEndpoint() {
+    String id = uploadWithKey("signed", TestImages.jpeg(800, 600));
+    // Unsigned, the service refuses the variant: the console must not use that form.
+    assertThat(server.get("/images/signed/" + id + "?w=320").statusCode()).isEqualTo(403);
+
+    openConsole();
+    WebElement dialog = driver.findElement(By.id("key-dialog"));
+    browser.await().until(d -> dialog.isDisplayed());
+    driver.findElement(By.id("key-input")).sendKeys(KEY, Keys.ENTER);
+    driver.get(server.base() + "/console/#/n/signed");
+    browser
+        .await()
+        .until(d ->
+            Boolean.TRUE.equals(
+                browser.script(
+                    "const i = document.querySelector('#grid .tile img');"
+                        + " return !!i && i.complete && i.naturalWidth > 0;")));
+    String thumbnail = driver.findElement(By.cssSelector("#grid .tile img")).getDomAttribute("src");
+    assertThat(thumbnail).startsWith("/variants/").doesNotContain("/insecure/");
+
+    driver.findElement(By.cssSelector("#grid .tile button")).click();
+    browser
+        .await()
+        .until(d ->
+            Boolean.TRUE.equals(
+                browser.script(
+                    "const p = document.getElementById('variant-preview');"
+                        + " return p.complete && p.naturalWidth === 320"
+                        + " && p.naturalHeight === 240;")));
+    String url = driver.findElement(By.id("variant-url")).getDomProperty("value");
+    assertThat(url).startsWith(server.base() + "/variants/");
+    assertThat(server.get(url.substring(server.base().length())).statusCode()).isEqualTo(200);
+    browser.screenshot("signed-playground");
   }
 }
