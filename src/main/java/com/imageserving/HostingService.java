@@ -3,6 +3,7 @@ package com.imageserving;
 import com.imageserving.config.ImagingSettings;
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.Placeholder;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore;
@@ -83,5 +84,14 @@ public class HostingService {
   }
 
   /** A stored upload: its new id and the processed image. */
-  public record Stored(String imageId, ProcessedImage image) {}
+  public record Stored(String imageId, ProcessedImage image) {
+    /** The placeholder computed with the upload (every upload computes one). */
+    public Placeholder placeholder() {
+      Placeholder placeholder = image.placeholder();
+      if (placeholder == null) {
+        throw new IllegalStateException("uploads always compute a placeholder");
+      }
+      return placeholder;
+    }
+  }
 }

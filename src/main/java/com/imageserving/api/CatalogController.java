@@ -3,6 +3,8 @@ package com.imageserving.api;
 import com.imageserving.catalog.CatalogService;
 import com.imageserving.catalog.CatalogService.InvalidCursorException;
 import com.imageserving.catalog.CatalogService.Page;
+import com.imageserving.catalog.ImageInfo;
+import com.imageserving.catalog.InfoService;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,7 +26,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /images} and {@code GET /images/{namespace}}: what is stored, page by page. Image ids
- * work as unguessable links, so with API_KEYS set these need a key (see {@link ApiKeyFilter}).
+ * work as unguessable links, so with API_KEYS set these need a key (see {@link ApiKeyFilter}). And
+ * {@code GET /images/{namespace}/{image_id}/info}, public like the image itself.
  */
 @RestController
 @Tag(name = "catalog")
@@ -33,10 +36,12 @@ public class CatalogController {
   private static final String AFTER_HELP = "the `next` cursor of the previous page";
 
   private final CatalogService catalog;
+  private final InfoService infos;
   private final BaseUrl baseUrl;
 
-  public CatalogController(CatalogService catalog, BaseUrl baseUrl) {
+  public CatalogController(CatalogService catalog, InfoService infos, BaseUrl baseUrl) {
     this.catalog = catalog;
+    this.infos = infos;
     this.baseUrl = baseUrl;
   }
 
@@ -103,6 +108,50 @@ public class CatalogController {
                     timestamp(image.lastModified())))
             .toList();
     return new ImagePage(images, page.next());
+  }
+
+  /** An image's info. */
+  public record InfoResponse(
+      String imageId,
+      @Schema(description = "the image's URL, as the upload answered it") String url,
+      int width,
+      int height,
+      String mimeType,
+      long size,
+      @Schema(description = "the strong ETag the image is served with") String etag,
+      @Schema(description = "ISO-8601 UTC, to the second", example = "2026-12-04T13:42:27Z")
+          String lastModified,
+      @Schema(description = "BlurHash, 4×3 components", example = "LEHV6nWB2yk8pyo0adR*.7kCMdnj")
+          String blurhash,
+      @Schema(description = "the most common colour, #rrggbb", example = "#a0b1c2")
+          String dominantColor) {}
+
+  @Operation(
+      summary = "An image's size, type, validators and placeholders",
+      description =
+          "BlurHash (4×3 components) and dominant colour are computed from a small rendition on"
+              + " the first request, then kept with the image's variants.")
+  @GetMapping("/images/{namespace}/{image_id}/info")
+  public InfoResponse info(
+      @PathVariable String namespace,
+      @PathVariable("image_id") String imageId,
+      HttpServletRequest request)
+      throws StorageException {
+    String checkedNamespace = PathNames.namespace(request);
+    String checkedId = PathNames.imageId(request);
+    ImageInfo info = infos.info(checkedNamespace, checkedId).orElseThrow(ServeController::notFound);
+    StoredImage image = info.image();
+    return new InfoResponse(
+        checkedId,
+        baseUrl.of(request) + "/images/" + checkedNamespace + "/" + checkedId,
+        info.width(),
+        info.height(),
+        image.mimeType(),
+        image.size(),
+        image.etag(),
+        timestamp(image.lastModified()),
+        info.blurhash(),
+        info.dominantColor());
   }
 
   /** ISO-8601 in UTC to the second, e.g. {@code 2026-12-04T13:42:27Z}. */

@@ -39,9 +39,20 @@ public class UploadController {
     this.budget = budget;
   }
 
-  /** The upload answer; width, height, mime_type and size are additions to the original's. */
+  /**
+   * The upload answer; width, height, mime_type, size, blurhash and dominant_color are additions to
+   * the original's.
+   */
   public record UploadResponse(
-      String imageId, String url, int width, int height, String mimeType, long size) {}
+      String imageId,
+      String url,
+      int width,
+      int height,
+      String mimeType,
+      long size,
+      @Schema(description = "BlurHash, 4×3 components", example = "LEHV6nWB2yk8pyo0adR*.7kCMdnj")
+          String blurhash,
+      @Schema(description = "the most common colour", example = "#a0b1c2") String dominantColor) {}
 
   /** The JSON form of an upload, as the original accepted it. */
   public record UploadRequest(
@@ -77,7 +88,9 @@ public class UploadController {
         stored.image().width(),
         stored.image().height(),
         stored.image().format().mimeType(),
-        stored.image().data().length);
+        stored.image().data().length,
+        stored.placeholder().blurhash(),
+        stored.placeholder().dominantColor());
   }
 
   /** The body's image, streamed into native memory whatever its form. */

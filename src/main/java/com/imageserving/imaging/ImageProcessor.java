@@ -26,4 +26,11 @@ public interface ImageProcessor {
    * pixels than a decode may have (an extreme aspect ratio filled and enlarged).
    */
   ProcessedImage render(ImageInput input, RenderSpec spec);
+
+  /**
+   * The size and {@link Placeholder} of an image (in practice a stored one), the placeholder from a
+   * small rendition, on the same pool, with the same ownership of {@code input} and the same
+   * exceptions as {@link #process}.
+   */
+  ImageSummary summarize(ImageInput input);
 }

@@ -99,17 +99,18 @@ final class Pipeline {
     }
   }
 
-  /** One run: its sizing, filters and encoding. */
+  /** One run: its sizing, filters and encoding, and whether it computes a placeholder. */
   record Job(
       Sizing sizing,
       OutputFormat format,
       int quality,
       double blur,
       double sharpen,
-      Rgb background) {
+      Rgb background,
+      boolean placeholder) {
 
     static Job upload(int maxSize, OutputFormat format, int quality) {
-      return new Job(new FitWithin(maxSize), format, quality, 0, 0, Rgb.WHITE);
+      return new Job(new FitWithin(maxSize), format, quality, 0, 0, Rgb.WHITE, true);
     }
 
     static Job render(RenderSpec spec) {
@@ -119,7 +120,8 @@ final class Pipeline {
           spec.quality(),
           spec.blur(),
           spec.sharpen(),
-          spec.background());
+          spec.background(),
+          false);
     }
   }
 
@@ -139,13 +141,57 @@ final class Pipeline {
       image = blur(session, image, job.blur());
       image = sharpen(session, image, job.sharpen());
       image = flatten(session, image, job.format(), job.background());
+      Placeholder placeholder = null;
+      if (job.placeholder()) {
+        // The image is read sequentially as it is decoded: once in memory (one output-sized
+        // frame), the placeholder and the encoder can both read it without decoding twice.
+        image = session.copyMemory(image);
+        placeholder = placeholder(session, image);
+      }
       byte[] data = encode(session, image, job.format(), job.quality());
-      return new ProcessedImage(data, job.format(), image.width(), image.height());
+      return new ProcessedImage(data, job.format(), image.width(), image.height(), placeholder);
     } catch (VipsException e) {
       // Pixels are decoded lazily, so a corrupt body can fail in any step up to encoding.
       throw new ImageRejectedException(
           Reason.UNDECODABLE, "Image could not be decoded: " + firstLine(e.getMessage()));
     }
+  }
+
+  /**
+   * The (oriented) size and placeholder of a stored image, the placeholder from a rendition of at
+   * most {@link Placeholder#SIZE} pixels a side (decoded with shrink-on-load where the loader can):
+   * for images stored before uploads carried one. Reads {@code input} in place; it must stay open
+   * until this returns.
+   */
+  ImageSummary summarize(NativeBytes input) {
+    Loader loader = Sniffer.sniff(input.head(Sniffer.HEAD_BYTES), loaders);
+    try (VipsSession session = vips.session()) {
+      Loaded loaded = load(session, loader, input, new FitWithin(Placeholder.SIZE));
+      VipsImage image = toSrgb(session, orient(session, loaded.image()));
+      return new ImageSummary(loaded.width(), loaded.height(), placeholder(session, image));
+    } catch (VipsException e) {
+      throw new ImageRejectedException(
+          Reason.UNDECODABLE, "Image could not be decoded: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * BlurHash and dominant colour of an 8-bit sRGB image, from its pixels shrunk to at most {@link
+   * Placeholder#SIZE} a side; transparency is shown on white, as a page usually is.
+   */
+  private static Placeholder placeholder(VipsSession session, VipsImage image) {
+    Layout layout = Layout.fitWithin(image.width(), image.height(), Placeholder.SIZE);
+    VipsImage small = resize(session, image, layout.scaledWidth(), layout.scaledHeight());
+    if (small.hasAlpha()) {
+      small = flatten(session, small, OutputFormat.JPEG, Rgb.WHITE);
+    }
+    small = srgbUchar(session, small);
+    byte[] pixels = session.pixels(small);
+    int bands = small.bands();
+    if (bands != 3) {
+      throw new VipsException("expected 3 bands for a placeholder, got " + bands);
+    }
+    return Placeholder.of(pixels, small.width(), small.height());
   }
 
   /** The image as first loaded, and the source's oriented size before any shrink-on-load. */

@@ -13,12 +13,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * has started is only ever freed by its own worker, after libvips is done with the bytes: a caller
  * that stops waiting cannot pull them from under native code.
  */
-final class ProcessingJob extends FutureTask<ProcessedImage> {
+final class ProcessingJob<T> extends FutureTask<T> {
   private final NativeBytes input;
   // Who decides the input's fate: the worker starting the job, or abandon(), whichever is first.
   private final AtomicBoolean claimed = new AtomicBoolean();
 
-  ProcessingJob(NativeBytes input, Callable<ProcessedImage> work) {
+  ProcessingJob(NativeBytes input, Callable<T> work) {
     super(() -> {
       try {
         return work.call();

@@ -95,21 +95,26 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
     return submit(input, bytes -> pipeline.run(bytes, job));
   }
 
+  @Override
+  public ImageSummary summarize(ImageInput input) {
+    return submit(input, pipeline::summarize);
+  }
+
   /** One piece of pipeline work on the input's bytes, run on a worker. */
-  private interface Work {
-    ProcessedImage run(NativeBytes bytes) throws Exception;
+  private interface Work<T> {
+    T run(NativeBytes bytes) throws Exception;
   }
 
   /**
    * Runs {@code work} on the pool and waits for it, owning {@code input} from now on (see {@link
    * ProcessingJob}); refuses at once when the pool and its queue are full.
    */
-  private ProcessedImage submit(ImageInput input, Work work) {
+  private <T> T submit(ImageInput input, Work<T> work) {
     // The worker logs under the caller's request id.
     Map<String, String> context = MDC.getCopyOfContextMap();
     NativeBytes bytes = input.handOver();
-    ProcessingJob job =
-        new ProcessingJob(
+    ProcessingJob<T> job =
+        new ProcessingJob<>(
             bytes,
             () -> {
               if (context != null) {
@@ -173,7 +178,7 @@ public final class VipsImageProcessor implements ImageProcessor, AutoCloseable {
 
   private static void abandon(List<Runnable> neverRun) {
     for (Runnable work : neverRun) {
-      if (work instanceof ProcessingJob job) {
+      if (work instanceof ProcessingJob<?> job) {
         job.abandon();
       }
     }

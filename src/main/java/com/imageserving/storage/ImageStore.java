@@ -94,6 +94,23 @@ public interface ImageStore {
       throws StorageException;
 
   /**
+   * The image's info sidecar: a small JSON document kept beside its variants (local {@code
+   * variants/{ns}/{id}/info.json}, S3 {@code {variantsPrefix}/{ns}/{id}/info.json}); empty when
+   * none is kept. It is no variant: never counted, found or served as one. Costs one read (S3: one
+   * GET).
+   */
+  Optional<byte[]> readInfo(String namespace, String imageId) throws StorageException;
+
+  /**
+   * Keeps the info sidecar, atomically and durably, and like {@link #saveVariant} never beyond its
+   * image: deleted with the image's variants, and removed again when a delete of the image raced
+   * this write.
+   *
+   * @throws OriginalDeletedException the image was deleted meanwhile; nothing is kept
+   */
+  void saveInfo(String namespace, String imageId, byte[] json) throws StorageException;
+
+  /**
    * How many variants are kept for this image (for MAX_VARIANTS_PER_IMAGE). S3: one listing per
    * thousand variants.
    */

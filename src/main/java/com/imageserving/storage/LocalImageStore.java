@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
 public final class LocalImageStore implements ImageStore {
   private static final Logger log = LoggerFactory.getLogger(LocalImageStore.class);
   private static final String TEMP_PREFIX = ".upload-";
+  // The info sidecar beside an image's variants: "json" is no image extension, so it is never
+  // counted, found or served as a variant.
+  private static final String INFO_FILE = "info.json";
+  private static final int MAX_INFO_BYTES = 64 * 1024;
   private final Path root;
   private final Path variantsRoot;
 
@@ -263,6 +267,52 @@ public final class LocalImageStore implements ImageStore {
   }
 
   @Override
+  public Optional<byte[]> readInfo(String namespace, String imageId) throws StorageException {
+    Path file = variantDir(namespace, imageId).resolve(INFO_FILE);
+    if (!isRealFolder(file.getParent())) {
+      return Optional.empty();
+    }
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      if (size > MAX_INFO_BYTES) {
+        return Optional.empty(); // not one of ours: it is computed and written again
+      }
+      ByteBuffer buffer = ByteBuffer.allocate((int) size);
+      while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+        // read it all
+      }
+      return Optional.of(buffer.array());
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new StorageException("Failed to read image info", e, false);
+    }
+  }
+
+  @Override
+  public void saveInfo(String namespace, String imageId, byte[] json) throws StorageException {
+    Path dir = variantDir(namespace, imageId);
+    Path target = dir.resolve(INFO_FILE);
+    try {
+      write(dir, target, json, temp -> describe(namespace, imageId, "jpg", temp));
+    } catch (IOException e) {
+      throw new StorageException("Failed to save image info", e, false);
+    }
+    // As for variants: a delete of the image that ran meanwhile may have missed it.
+    if (find(namespace, imageId).isEmpty()) {
+      try {
+        Files.deleteIfExists(target);
+        removeIfEmpty(dir);
+        removeIfEmpty(variantsNamespaceDir(namespace));
+      } catch (IOException e) {
+        throw new StorageException("Failed to remove the info of a deleted image", e, false);
+      }
+      throw new OriginalDeletedException(namespace, imageId);
+    }
+  }
+
+  @Override
   public int countVariants(String namespace, String imageId) throws StorageException {
     int count = 0;
     Path dir = variantDir(namespace, imageId);
@@ -385,7 +435,7 @@ public final class LocalImageStore implements ImageStore {
   private static void deleteVariants(Path dir) throws IOException {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        if (isImageFile(file)) {
+        if (isImageFile(file) || isInfoFile(file)) {
           Files.deleteIfExists(file);
         }
       }
@@ -564,6 +614,11 @@ public final class LocalImageStore implements ImageStore {
         etag,
         file,
         key);
+  }
+
+  private static boolean isInfoFile(Path file) {
+    return file.getFileName().toString().equals(INFO_FILE)
+        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static boolean isImageFile(Path file) {

@@ -54,6 +54,9 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
   private static final int FIND_MAX_KEYS = 20;
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)");
   private static final ReadRequest HEAD = new ReadRequest(true, null, null, null);
+  // The info sidecar beside an image's variants; "json" is no image extension, so it is never
+  // counted or served as a variant, and deleting the variants' prefix deletes it.
+  private static final String INFO_KEY = "info.json";
 
   private final S3Client s3;
   private final String bucket;
@@ -609,6 +612,49 @@ public final class S3ImageStore implements ImageStore, AutoCloseable {
         quoted(response.eTag()),
         null,
         key);
+  }
+
+  /** One GetObject of the sidecar's key. */
+  @Override
+  public Optional<byte[]> readInfo(String namespace, String imageId) throws StorageException {
+    String objectKey = variantsOf(namespace, imageId) + INFO_KEY;
+    try {
+      return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(objectKey)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failure("Failed to read image info", e);
+    }
+  }
+
+  /**
+   * One PUT, then a {@link #find} of the original and a DELETE when it is gone, as for variants.
+   */
+  @Override
+  public void saveInfo(String namespace, String imageId, byte[] json) throws StorageException {
+    String objectKey = variantsOf(namespace, imageId) + INFO_KEY;
+    if (!bucketConfirmed) {
+      ensureBucket();
+    }
+    try {
+      s3.putObject(
+          b ->
+              b.bucket(bucket)
+                  .key(objectKey)
+                  .contentType("application/json")
+                  .contentLength((long) json.length),
+          RequestBody.fromBytes(json));
+    } catch (SdkException e) {
+      throw failure("Failed to save image info", e);
+    }
+    if (find(namespace, imageId).isEmpty()) {
+      try {
+        s3.deleteObject(b -> b.bucket(bucket).key(objectKey));
+      } catch (SdkException e) {
+        throw failure("Failed to remove the info of a deleted image", e);
+      }
+      throw new OriginalDeletedException(namespace, imageId);
+    }
   }
 
   /** A listing of the image's variants (one request up to 1,000 of them). */

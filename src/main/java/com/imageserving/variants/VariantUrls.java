@@ -122,6 +122,53 @@ public final class VariantUrls {
     return parsed.options();
   }
 
+  /** Whether URL_SIGNING_KEY is set, so variant URLs must be signed. */
+  public boolean signing() {
+    return signatures.enabled();
+  }
+
+  /**
+   * A signed path-form variant URL, {@code
+   * {ownBase}/variants/{signature}/{options}/plain/{source}}, for clients that cannot sign (the key
+   * stays here). The options and the source are checked as {@link #parsePath} checks them, so only
+   * a URL that will be served is signed.
+   *
+   * @param options path-form options, e.g. {@code rs:fill:96:96/g:sm}; empty for none
+   * @throws VariantException 400 for bad options or an unsupported source
+   * @throws IllegalStateException no URL_SIGNING_KEY is configured (see {@link #signing})
+   */
+  public String sign(String source, String options, String ownBase) {
+    List<String> segments = options.isEmpty() ? List.of() : Arrays.asList(options.split("/", -1));
+    if (pathParser.sourceStart(segments) < segments.size()) {
+      // A segment that is no option would be read as the start of the source.
+      throw VariantException.badRequest("Invalid options: " + options);
+    }
+    pathParser.parse(segments, "");
+    VariantSource.parse(source, ownBase);
+    String signed = (options.isEmpty() ? "" : "/" + options) + "/plain/" + percentEncoded(source);
+    return ownBase + "/variants/" + signatures.sign(signed) + signed;
+  }
+
+  /**
+   * Every byte but unreserved characters, ':' and '/' as %XX; {@link #percentDecoded} reverses it.
+   */
+  private static String percentEncoded(String source) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : source.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || "-._~:/".indexOf(c) >= 0) {
+        out.append(c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)));
+        out.append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
   /** Whether a raw query asks for a variant rather than the stored image. */
   public static boolean hasOptions(@Nullable String rawQuery) {
     return QueryOptionsParser.hasOptions(rawQuery);

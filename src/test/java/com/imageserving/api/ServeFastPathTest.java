@@ -9,6 +9,7 @@ import com.imageserving.config.S3Settings;
 import com.imageserving.config.StorageSettings;
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.ImageSummary;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.imaging.RenderSpec;
 import com.imageserving.storage.ImageRead;
@@ -48,6 +49,11 @@ class ServeFastPathTest {
           @Override
           public ProcessedImage render(ImageInput input, RenderSpec spec) {
             throw new AssertionError("serving never renders images");
+          }
+
+          @Override
+          public ImageSummary summarize(ImageInput input) {
+            throw new AssertionError("serving never computes placeholders");
           }
         };
     hosting =

@@ -1,7 +1,9 @@
 package com.imageserving.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,5 +102,80 @@ class LocalImageStoreTest {
         }
       }
     }
+  }
+
+  /** The info sidecar races deletes like a variant, and never outlives its image either. */
+  @Test
+  void infoSavesRacingNamespaceDeletesNeverFailNorOutliveTheirImage() throws Exception {
+    LocalImageStore store = new LocalImageStore(uploads);
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    AtomicBoolean saving = new AtomicBoolean(true);
+    Thread deleter =
+        Thread.ofPlatform()
+            .start(() -> {
+              while (saving.get()) {
+                try {
+                  store.deleteNamespace("race");
+                } catch (Exception e) {
+                  failures.add(e);
+                }
+              }
+            });
+    List<Thread> savers = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      savers.add(
+          Thread.ofPlatform()
+              .start(() -> {
+                for (int i = 0; i < 500; i++) {
+                  String id = Names.newImageId();
+                  try {
+                    store.save("race", id, "jpg", new byte[] {1});
+                    store.saveVariant("race", id, "k", "png", new byte[] {2});
+                    store.saveInfo("race", id, "{}".getBytes(StandardCharsets.UTF_8));
+                  } catch (ImageStore.OriginalDeletedException expected) {
+                    // the delete was first
+                  } catch (Exception e) {
+                    failures.add(e);
+                  }
+                }
+              }));
+    }
+    for (Thread saver : savers) {
+      saver.join();
+    }
+    saving.set(false);
+    deleter.join();
+    assertThat(failures).isEmpty();
+    Path variants = uploads.resolve("variants");
+    if (Files.isDirectory(variants)) {
+      try (Stream<Path> files = Files.walk(variants)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          assertThat(file.getFileName().toString()).doesNotStartWith(".");
+          String id = file.getParent().getFileName().toString();
+          assertThat(store.find("race", id)).as("original of %s", file).isPresent();
+        }
+      }
+    }
+  }
+
+  @Test
+  void infoIsNoVariantAndGoesWithItsImage() throws Exception {
+    LocalImageStore store = new LocalImageStore(uploads);
+    store.save("ns", "id", "jpg", new byte[] {1});
+    assertThat(store.readInfo("ns", "id")).isEmpty();
+    store.saveInfo("ns", "id", "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    assertThat(store.readInfo("ns", "id"))
+        .hasValueSatisfying(
+            b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}"));
+    assertThat(store.countVariants("ns", "id")).isZero();
+    store.saveVariant("ns", "id", "k", "png", new byte[] {2});
+    assertThat(store.countVariants("ns", "id")).isEqualTo(1);
+    assertThat(store.delete("ns", "id")).isTrue();
+    assertThat(store.readInfo("ns", "id")).isEmpty();
+    assertThat(uploads.resolve("variants").resolve("ns")).doesNotExist();
+    // Without its image, nothing is kept.
+    assertThatThrownBy(() -> store.saveInfo("ns", "id", new byte[] {'{', '}'}))
+        .isInstanceOf(ImageStore.OriginalDeletedException.class);
+    assertThat(uploads.resolve("variants").resolve("ns")).doesNotExist();
   }
 }

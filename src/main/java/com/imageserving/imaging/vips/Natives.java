@@ -51,6 +51,7 @@ final class Natives {
   private final MethodHandle copyMemory;
   private final MethodHandle arrayDoubleNew;
   private final MethodHandle areaUnref;
+  private final MethodHandle writeToMemory;
 
   Natives(SymbolLookup lookup) {
     this.lookup = lookup;
@@ -78,6 +79,8 @@ final class Natives {
     arrayDoubleNew =
         handle("vips_array_double_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
     areaUnref = handle("vips_area_unref", FunctionDescriptor.ofVoid(ADDRESS));
+    writeToMemory =
+        handle("vips_image_write_to_memory", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
   }
 
   private MethodHandle handle(String name, FunctionDescriptor descriptor) {
@@ -214,6 +217,18 @@ final class Natives {
   MemorySegment copyMemory(MemorySegment image) {
     try {
       return (MemorySegment) copyMemory.invokeExact(image);
+    } catch (Throwable t) {
+      throw propagate(t);
+    }
+  }
+
+  /**
+   * The image's pixels, decoded into a fresh buffer (free it with {@link #free}) whose size is
+   * written to {@code size}; NULL on error.
+   */
+  MemorySegment writeToMemory(MemorySegment image, MemorySegment size) {
+    try {
+      return (MemorySegment) writeToMemory.invokeExact(image, size);
     } catch (Throwable t) {
       throw propagate(t);
     }

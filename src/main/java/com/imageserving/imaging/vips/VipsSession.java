@@ -277,6 +277,23 @@ public final class VipsSession implements AutoCloseable {
     }
   }
 
+  /**
+   * The pixels of {@code in}, band-interleaved, row by row (for an 8-bit sRGB image: R, G, B per
+   * pixel). Decodes the whole image: use it on small images only.
+   */
+  public byte[] pixels(VipsImage in) {
+    MemorySegment size = arena.allocate(JAVA_LONG);
+    MemorySegment data = natives.writeToMemory(in.pointer, size);
+    if (data.equals(MemorySegment.NULL)) {
+      throw natives.error();
+    }
+    try {
+      return data.reinterpret(size.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
+    } finally {
+      natives.free(data);
+    }
+  }
+
   private VipsImage unary(String function, VipsImage in) {
     MemorySegment out = arena.allocate(ADDRESS);
     int result = natives.call(arena, function, List.of(ADDRESS, ADDRESS), List.of(in.pointer, out));
