@@ -23,6 +23,17 @@ export class Pager {
       if (!this.failed && entries.some((entry) => entry.isIntersecting)) this.more();
     });
     this.observer.observe(button);
+    // The observer reports changes only: a page appended while the button was in view, then a
+    // scroll straight back to it, is no change. A scroll check catches that case.
+    this.frame = 0;
+    this.onScroll = () => {
+      if (this.frame) return;
+      this.frame = requestAnimationFrame(() => {
+        this.frame = 0;
+        if (!this.failed) this.checkVisible();
+      });
+    };
+    window.addEventListener("scroll", this.onScroll, { passive: true });
   }
 
   /** Loads the next page unless one is loading or the end was reached. */
@@ -54,6 +65,7 @@ export class Pager {
   }
 
   checkVisible() {
+    if (this.loading || this.done) return;
     const box = this.button.getBoundingClientRect();
     if (!this.button.hidden && box.top < window.innerHeight && box.bottom > 0) this.more();
   }
@@ -62,6 +74,8 @@ export class Pager {
   stop() {
     this.generation++;
     this.observer.disconnect();
+    window.removeEventListener("scroll", this.onScroll);
+    if (this.frame) cancelAnimationFrame(this.frame);
     this.button.removeEventListener("click", this.onClick);
     this.button.disabled = false;
   }

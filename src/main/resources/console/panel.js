@@ -45,6 +45,7 @@ export function openPanel(namespace, image, { onDeleted }) {
   setText("variant-size", "…");
   $("variant-url").value = "";
   $("variant-preview").removeAttribute("src");
+  $("variant-preview").parentElement.classList.remove("shown");
   $("delete-confirm").hidden = true;
   $("delete-button").hidden = false;
   showError("panel-error", "");
@@ -128,6 +129,7 @@ async function render() {
       if (stale()) return;
       setText("variant-dims", `${preview.naturalWidth} × ${preview.naturalHeight} ${blob.type}`);
       preview.classList.remove("busy");
+      preview.parentElement.classList.add("shown");
     };
     preview.src = current.objectUrl;
     showSaving(current);

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -207,7 +208,8 @@ class ConsoleBrowserTest {
     BufferedImage decoded = TestImages.decode(variant.body());
     assertThat(decoded.getWidth()).isEqualTo(100);
     assertThat(decoded.getHeight()).isEqualTo(100);
-    assertThat(text("variant-size")).startsWith(String.format("%,d bytes", variant.body().length));
+    assertThat(text("variant-size"))
+        .contains(String.format(Locale.ENGLISH, "%,d bytes", variant.body().length));
 
     // A bad value gets the service's 400 detail beside the preview.
     setNumber("v-quality", "101");
