@@ -282,11 +282,13 @@ class ConsoleBrowserTest {
     openNamespace("paging");
     // One page of 60 first.
     browser.await().until(d -> tiles().size() == 60);
-    for (int round = 0; round < 10 && tiles().size() < 130; round++) {
-      browser.script("window.scrollTo(0, document.body.scrollHeight)");
-      int before = tiles().size();
-      browser.await().until(d -> tiles().size() > before || tiles().size() == 130);
-    }
+    // Scrolled to the end again and again, as a reader does, until the last page is in.
+    browser
+        .await()
+        .until(d -> {
+          browser.script("window.scrollTo(0, document.documentElement.scrollHeight)");
+          return tiles().size() >= 130;
+        });
     List<String> shown = new ArrayList<>();
     for (WebElement tile : tiles()) {
       shown.add(tile.getDomAttribute("data-id"));
