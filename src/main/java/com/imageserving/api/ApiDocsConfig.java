@@ -1,6 +1,9 @@
 package com.imageserving.api;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.imageserving.config.ServerSettings;
+import io.swagger.v3.core.jackson.ModelResolver;
+import io.swagger.v3.core.util.Json;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.servers.Server;
@@ -15,6 +18,16 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 public class ApiDocsConfig {
+
+  /**
+   * Schemas with the property names the JSON really has: springdoc reads records through swagger's
+   * own (Jackson 2) mapper, which knows nothing of spring.jackson.property-naming-strategy.
+   */
+  @Bean
+  ModelResolver modelResolver() {
+    return new ModelResolver(
+        Json.mapper().copy().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
+  }
 
   @Bean
   OpenAPI openApi(ServerSettings server) {

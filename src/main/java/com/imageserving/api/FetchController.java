@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -43,11 +44,19 @@ public class FetchController {
   public record FetchRequest(String url, @Nullable String pool) {}
 
   /** The answer of /images/fetch, for the API docs; Base64JsonResponse writes it. */
-  public record FetchResponse(String data, String mimeType) {}
+  public record FetchResponse(
+      String data, String mimeType, String blurhash, String dominantColor) {}
 
   public record ProxyRequest(List<String> urls, @Nullable String pool) {}
 
-  public record ProxyResponse(Map<String, String> urls, Map<String, String> errors) {}
+  /** A stored image's placeholder, per source URL in the proxy answer. */
+  public record PlaceholderItem(String blurhash, String dominantColor) {}
+
+  /** {@code placeholders} is an addition to the original's answer. */
+  public record ProxyResponse(
+      Map<String, String> urls,
+      Map<String, String> errors,
+      Map<String, PlaceholderItem> placeholders) {}
 
   @Operation(
       security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
@@ -79,7 +88,7 @@ public class FetchController {
     } catch (FetchService.NotStoredException e) {
       throw new ApiException(HttpStatus.NOT_FOUND, "Image not found");
     }
-    Base64JsonResponse.write(response, image.data(), image.mimeType());
+    Base64JsonResponse.write(response, image.data(), image.mimeType(), image.placeholder());
   }
 
   @Operation(
@@ -99,7 +108,12 @@ public class FetchController {
     List<String> urls = urls(body);
     String pool = RequestBodies.optionalString(body, "pool");
     FetchService.Batch batch = fetching.fetchAndStore(checked, urls, pool, baseUrl.of(request));
-    return new ProxyResponse(batch.urls(), batch.errors());
+    Map<String, PlaceholderItem> placeholders = new LinkedHashMap<>();
+    batch
+        .placeholders()
+        .forEach((url, p) ->
+            placeholders.put(url, new PlaceholderItem(p.blurhash(), p.dominantColor())));
+    return new ProxyResponse(batch.urls(), batch.errors(), placeholders);
   }
 
   private List<String> urls(JsonNode body) {

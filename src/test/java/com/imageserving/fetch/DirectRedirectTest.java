@@ -91,7 +91,10 @@ class DirectRedirectTest {
         server.postJson("/images/redirects/proxy", "{\"urls\": [\"" + PUBLIC + "/to-internal\"]}");
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     assertThat(stored.body())
-        .isEqualTo("{\"urls\":{},\"errors\":{\"" + PUBLIC + "/to-internal\":\"Invalid url\"}}");
+        .isEqualTo(
+            "{\"urls\":{},\"errors\":{\""
+                + PUBLIC
+                + "/to-internal\":\"Invalid url\"},\"placeholders\":{}}");
 
     // The first hop each time; the second is refused at its name's lookup, before connecting:
     // 10.1.2.3 is a literal nowhere, so only the resolved address can have been judged.
