@@ -327,6 +327,31 @@ class ConsoleBrowserTest {
   }
 
   @Test
+  void anEmptyServiceSaysSoAndANamespaceIsCreatedByName(@TempDir Path dir) throws IOException {
+    // A service of its own: the class's server has other tests' namespaces.
+    try (TestServer empty = TestServer.start(Map.of())) {
+      driver.get("about:blank");
+      driver.get(empty.base() + "/console");
+      assertThat(driver.getCurrentUrl()).isEqualTo(empty.base() + "/console/");
+      browser.await().until(d -> d.findElement(By.id("namespace-empty")).isDisplayed());
+      browser.screenshot("empty-service");
+      driver.findElement(By.id("namespace-name")).sendKeys("fresh", Keys.ENTER);
+      browser.await().until(d -> "fresh".equals(text("namespace-title")));
+      browser.await().until(d -> d.findElement(By.id("grid-empty")).isDisplayed());
+      Path photo = Files.write(dir.resolve("first.jpg"), TestImages.jpeg(640, 480));
+      driver.findElement(By.id("file-input")).sendKeys(photo.toString());
+      browser.await().until(d -> loadedThumbnails() == 1);
+      assertThat(driver.findElement(By.id("grid-empty")).isDisplayed()).isFalse();
+      driver.findElement(By.linkText("Namespaces")).click();
+      browser
+          .await()
+          .until(d ->
+              !d.findElements(By.cssSelector("#namespace-list a[href='#/n/fresh']")).isEmpty());
+      assertThat(driver.findElement(By.id("namespace-empty")).isDisplayed()).isFalse();
+    }
+  }
+
+  @Test
   void serverErrorsAreShownAndDismissable() {
     open("#/n/bad%20name");
     browser.await().until(d -> !d.findElements(By.cssSelector("#errors .error-item")).isEmpty());
