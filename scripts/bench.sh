@@ -459,5 +459,6 @@ json.dump({
 EOF
 python3 "$ROOT/bench/stats.py" report "$RES" "$WORK/meta.json" "$OUT"
 { echo; "$ROOT/bench/s3-requests.sh"; } >>"$OUT" || log "bench/s3-requests.sh failed; its section is missing"
+{ echo; "$ROOT/bench/listing.sh"; } >>"$OUT" || log "bench/listing.sh failed; its section is missing"
 mkdir -p "$ROOT/bench/results" && cp "$RES" "$WORK/meta.json" "$ROOT/bench/results/"
 log "wrote $OUT"

@@ -382,15 +382,19 @@ public final class LocalImageStore implements ImageStore {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if ((after != null && name.compareTo(after) <= 0) || !isImageName(name)) {
+        // The largest kept name, once the heap is full.
+        String largest = smallest.size() > limit ? smallest.peek() : null;
+        boolean full = largest != null;
+        // Cheap comparisons first: most names of a big folder fall outside the page.
+        if ((after != null && name.compareTo(after) <= 0)
+            || (largest != null && name.compareTo(largest) >= 0)
+            || !isImageName(name)) {
           continue;
         }
-        if (smallest.size() <= limit) {
-          smallest.add(name);
-        } else if (name.compareTo(smallest.peek()) < 0) {
+        if (full) {
           smallest.poll();
-          smallest.add(name);
         }
+        smallest.add(name);
       }
     } catch (NoSuchFileException e) {
       return new Listing<>(List.of(), null);
