@@ -56,6 +56,19 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] && command -v 
   echo "nginx: installed (nginx-light) for make scale-test"
 fi
 
+# make test drives the web console in Debian's Chromium through its chromedriver (Console*Test);
+# nothing is ever downloaded by the tests themselves.
+if [ "$(uname -s)" != Darwin ] && command -v apt-get >/dev/null 2>&1 &&
+  { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  echo "Chromium: installed (chromium, chromium-driver) for the console's browser tests"
+elif [ ! -x /usr/bin/chromium ]; then
+  echo "Warning: Chromium is missing (/usr/bin/chromium, /usr/bin/chromedriver): the console's" >&2
+  echo "browser tests are skipped without it (and fail under CI=true)." >&2
+fi
+
 echo "Fetching Maven dependencies..."
 JAVA_HOME="$jdk" ./mvnw -B -q dependency:go-offline -Dsilent=true
 JAVA_HOME="$jdk" ./mvnw -B -q -DskipTests package
