@@ -9,7 +9,6 @@ import com.imageserving.imaging.ImageProcessor;
 import com.imageserving.imaging.ImageRejectedException;
 import com.imageserving.imaging.InputBudget;
 import com.imageserving.imaging.InputTooLargeException;
-import com.imageserving.imaging.Placeholder;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.storage.ImageStore;
 import com.imageserving.storage.ImageStore.StorageException;
@@ -74,8 +73,8 @@ public class FetchService {
     this.budget = budget;
   }
 
-  /** Bytes, their media type and their placeholder. */
-  public record Image(byte[] data, String mimeType, Placeholder placeholder) {}
+  /** Bytes and their media type. */
+  public record Image(byte[] data, String mimeType) {}
 
   /** Thrown when an internal URL names an image that is not stored: 404. */
   public static final class NotStoredException extends Exception {
@@ -93,15 +92,7 @@ public class FetchService {
     OwnImage own = ownImage(url, ownBase);
     if (own != null) {
       StoredImage image = find(own);
-      byte[] data = readAll(image);
-      // Stored bytes are answered unchanged: the placeholder comes from a small rendition of them.
-      Placeholder placeholder;
-      try (ImageInput input = ImageInput.copyOf(data)) {
-        placeholder = processor.summarize(input).placeholder();
-      } catch (ImageRejectedException e) {
-        throw notAnImage(e);
-      }
-      return new Image(data, image.mimeType(), placeholder);
+      return new Image(readAll(image), image.mimeType());
     }
     checkPool(pool);
     ProcessedImage image;
@@ -110,20 +101,11 @@ public class FetchService {
     } catch (ImageRejectedException e) {
       throw notAnImage(e);
     }
-    return new Image(image.data(), image.format().mimeType(), placeholderOf(image));
+    return new Image(image.data(), image.format().mimeType());
   }
 
-  /**
-   * Outcome of a batch: our URL per source URL, the stored image's placeholder per source URL, and
-   * a reason for each one that failed.
-   */
-  public record Batch(
-      Map<String, String> urls,
-      Map<String, Placeholder> placeholders,
-      Map<String, String> errors) {}
-
-  /** One image of a batch, stored. */
-  private record StoredUrl(String url, Placeholder placeholder) {}
+  /** Outcome of a batch: our URL per source URL, and a reason for each one that failed. */
+  public record Batch(Map<String, String> urls, Map<String, String> errors) {}
 
   /** Fetches each distinct URL once, at most PROXY_CONCURRENCY at a time, and stores it. */
   public Batch fetchAndStore(
@@ -132,7 +114,7 @@ public class FetchService {
     checkPool(pool);
     List<String> distinct = new ArrayList<>(new LinkedHashSet<>(urls));
     Semaphore permits = new Semaphore(settings.proxyConcurrency());
-    Map<String, Future<StoredUrl>> results = new LinkedHashMap<>();
+    Map<String, Future<String>> results = new LinkedHashMap<>();
     Map<String, String> context = MDC.getCopyOfContextMap();
     try (ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor()) {
       for (String url : distinct) {
@@ -152,13 +134,10 @@ public class FetchService {
       }
     }
     Map<String, String> stored = new LinkedHashMap<>();
-    Map<String, Placeholder> placeholders = new LinkedHashMap<>();
     Map<String, String> errors = new LinkedHashMap<>();
     results.forEach((url, future) -> {
       try {
-        StoredUrl one = future.get();
-        stored.put(url, one.url());
-        placeholders.put(url, one.placeholder());
+        stored.put(url, future.get());
       } catch (ExecutionException e) {
         errors.put(url, reason(e.getCause()));
       } catch (InterruptedException e) {
@@ -166,10 +145,10 @@ public class FetchService {
         errors.put(url, "Interrupted");
       }
     });
-    return new Batch(stored, placeholders, errors);
+    return new Batch(stored, errors);
   }
 
-  private StoredUrl storeOne(String namespace, String url, @Nullable String pool, String ownBase)
+  private String storeOne(String namespace, String url, @Nullable String pool, String ownBase)
       throws Exception {
     OwnImage own = ownImage(url, ownBase);
     HostingService.Stored stored;
@@ -179,16 +158,7 @@ public class FetchService {
     } catch (ImageRejectedException e) {
       throw notAnImage(e);
     }
-    return new StoredUrl(
-        ownBase + "/images/" + namespace + "/" + stored.imageId(), stored.placeholder());
-  }
-
-  private static Placeholder placeholderOf(ProcessedImage image) {
-    Placeholder placeholder = image.placeholder();
-    if (placeholder == null) {
-      throw new IllegalStateException("processing for storage always computes a placeholder");
-    }
-    return placeholder;
+    return ownBase + "/images/" + namespace + "/" + stored.imageId();
   }
 
   /** The body of {@code url}, streamed into native memory; the caller owns it. */

@@ -242,7 +242,7 @@ class FetchApiTest {
   @Test
   void proxyLimitsAndEmptyLists() {
     assertThat(server.postJson("/images/batch/proxy", "{\"urls\": []}").body())
-        .isEqualTo("{\"urls\":{},\"errors\":{},\"placeholders\":{}}");
+        .isEqualTo("{\"urls\":{},\"errors\":{}}");
     StringBuilder many = new StringBuilder("{\"urls\": [");
     for (int i = 0; i < 101; i++) {
       many.append(i == 0 ? "" : ",").append("\"http://example.com/").append(i).append(".jpg\"");

@@ -1,6 +1,5 @@
 package com.imageserving.api;
 
-import com.imageserving.imaging.Placeholder;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -11,25 +10,19 @@ import org.springframework.http.MediaType;
 import tools.jackson.core.io.JsonStringEncoder;
 
 /**
- * {@code {"data": base64, "mime_type": ..., "blurhash": ..., "dominant_color": ...}}, the answer of
- * /images/fetch, written straight to the response: the base64 is encoded a few kilobytes at a time
- * as it is sent, never built as a string, and its length is known up front.
+ * {@code {"data": base64, "mime_type": ...}}, the answer of /images/fetch, written straight to the
+ * response: the base64 is encoded a few kilobytes at a time as it is sent, never built as a string,
+ * and its length is known up front.
  */
 final class Base64JsonResponse {
   private static final byte[] HEAD = "{\"data\":\"".getBytes(StandardCharsets.US_ASCII);
 
   private Base64JsonResponse() {}
 
-  static void write(
-      HttpServletResponse response, byte[] data, String mimeType, Placeholder placeholder)
-      throws IOException {
+  static void write(HttpServletResponse response, byte[] data, String mimeType) throws IOException {
     byte[] tail =
         ("\",\"mime_type\":\""
-                + quoted(mimeType)
-                + "\",\"blurhash\":\""
-                + quoted(placeholder.blurhash())
-                + "\",\"dominant_color\":\""
-                + quoted(placeholder.dominantColor())
+                + new String(JsonStringEncoder.getInstance().quoteAsCharArray(mimeType))
                 + "\"}")
             .getBytes(StandardCharsets.UTF_8);
     response.setStatus(HttpServletResponse.SC_OK);
@@ -53,9 +46,5 @@ final class Base64JsonResponse {
       base64.write(data);
     }
     out.write(tail);
-  }
-
-  private static String quoted(String value) {
-    return new String(JsonStringEncoder.getInstance().quoteAsCharArray(value));
   }
 }

@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -44,19 +43,11 @@ public class FetchController {
   public record FetchRequest(String url, @Nullable String pool) {}
 
   /** The answer of /images/fetch, for the API docs; Base64JsonResponse writes it. */
-  public record FetchResponse(
-      String data, String mimeType, String blurhash, String dominantColor) {}
+  public record FetchResponse(String data, String mimeType) {}
 
   public record ProxyRequest(List<String> urls, @Nullable String pool) {}
 
-  /** A stored image's placeholder, per source URL in the proxy answer. */
-  public record PlaceholderItem(String blurhash, String dominantColor) {}
-
-  /** {@code placeholders} is an addition to the original's answer. */
-  public record ProxyResponse(
-      Map<String, String> urls,
-      Map<String, String> errors,
-      Map<String, PlaceholderItem> placeholders) {}
+  public record ProxyResponse(Map<String, String> urls, Map<String, String> errors) {}
 
   @Operation(
       security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
@@ -88,7 +79,7 @@ public class FetchController {
     } catch (FetchService.NotStoredException e) {
       throw new ApiException(HttpStatus.NOT_FOUND, "Image not found");
     }
-    Base64JsonResponse.write(response, image.data(), image.mimeType(), image.placeholder());
+    Base64JsonResponse.write(response, image.data(), image.mimeType());
   }
 
   @Operation(
@@ -108,12 +99,7 @@ public class FetchController {
     List<String> urls = urls(body);
     String pool = RequestBodies.optionalString(body, "pool");
     FetchService.Batch batch = fetching.fetchAndStore(checked, urls, pool, baseUrl.of(request));
-    Map<String, PlaceholderItem> placeholders = new LinkedHashMap<>();
-    batch
-        .placeholders()
-        .forEach((url, p) ->
-            placeholders.put(url, new PlaceholderItem(p.blurhash(), p.dominantColor())));
-    return new ProxyResponse(batch.urls(), batch.errors(), placeholders);
+    return new ProxyResponse(batch.urls(), batch.errors());
   }
 
   private List<String> urls(JsonNode body) {

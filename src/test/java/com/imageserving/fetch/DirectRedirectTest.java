@@ -91,10 +91,7 @@ class DirectRedirectTest {
         server.postJson("/images/redirects/proxy", "{\"urls\": [\"" + PUBLIC + "/to-internal\"]}");
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     assertThat(stored.body())
-        .isEqualTo(
-            "{\"urls\":{},\"errors\":{\""
-                + PUBLIC
-                + "/to-internal\":\"Invalid url\"},\"placeholders\":{}}");
+        .isEqualTo("{\"urls\":{},\"errors\":{\"" + PUBLIC + "/to-internal\":\"Invalid url\"}}");
 
     // The first hop each time; the second is refused at its name's lookup, before connecting:
     // 10.1.2.3 is a literal nowhere, so only the resolved address can have been judged.
