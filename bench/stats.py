@@ -331,9 +331,9 @@ def iso_section(meta, by, w, targets):
         br = stats([a["wrk"]["p99_us"] / max(1, b["wrk"]["p99_us"]) for a, b in zip(iso["ours-b64"], iso["ours"])])
         w(f"GET p99 of ours under base64 uploads / under raw uploads, same round: {fmt(br, '×', 2)}.")
         w("")
-        targets.append(("GET p99 under saturating base64 uploads (vs raw, same run)",
-                        f"{fmt(bp, ' ms', 1)}; {fmt(br, '×', 2)} of raw", "≤ raw's figure (ratio ≤ 1×, ≤ 25 ms)",
-                        None if bp is None else bp["med"] <= 25 and br["med"] <= 1.0))
+        targets.append(("GET p99 under saturating base64 uploads vs under raw uploads, same run",
+                        f"{fmt(br, '×', 2)} ({fmt(bp, ' ms', 1)})", "≤ 1× (raw's figure)",
+                        None if br is None else br["med"] <= 1.0))
 
 
 
