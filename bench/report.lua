@@ -15,6 +15,18 @@ end
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads)
+end
+
+-- BENCH_VARY=1: a different bg= on every GET (wrk's URL plus "&bg=RRGGBB"), so that every request
+-- is a variant no other has asked for: rendered each time, never coalesced nor read back kept.
+if os.getenv("BENCH_VARY") == "1" then
+  local n = 0
+  function request()
+    n = n + 1
+    local bg = string.format("%06x", ((id or 1) * 4194304 + n) % 16777216)
+    return wrk.format(nil, wrk.path .. "&bg=" .. bg)
+  end
 end
 
 function init(args)

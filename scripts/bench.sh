@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: measures the packaged jar against references run in the same session (nginx for
 # serving, vipsthumbnail for processing) and writes BENCHMARKS.md. Everything runs on 127.0.0.1
-# in a temporary folder; every process started here is stopped on exit. About 10-12 minutes.
+# in a temporary folder; every process started here is stopped on exit. About 20-25 minutes.
 #
 # The service runs as users are told to run it (Dockerfile): the jar extracted with
 # '-Djarmode=tools extract' and started with an AOT cache made by a training run (JDK 25's
@@ -11,6 +11,8 @@
 # (8 s per upload run), BENCH_PORT (18461; nginx and the no-access-log instance use the next
 # two), BENCH_JAVA_OPTS (JVM flags; default = the recommended ones below), BENCH_AOT=0 (no AOT
 # cache), BENCH_OUT (BENCHMARKS.md), BENCH_KEEP=1 keeps the temporary folder (logs, raw results).
+# BENCH_SECTIONS=a,b runs a subset (while developing; the report then has only those): startup,
+# get, upload, iso, variants, shrink, growth, rss. Default: all.
 # nginx and wrk are installed with apt-get when missing (Debian/Ubuntu).
 set -euo pipefail
 
@@ -40,7 +42,10 @@ VT_COUNT=${BENCH_VT_COUNT:-16}
 ISO_UP_CONC=8
 ISO_GET_CONC=8
 GROWTH_CONC=4
-DEADLINE_S=${BENCH_DEADLINE:-880} # hard stop: the whole bench must end within 15 minutes
+VAR_COUNT=${BENCH_VAR_COUNT:-60} # vipsthumbnail runs per round, variant renders
+DEADLINE_S=${BENCH_DEADLINE:-1800} # hard stop: the whole bench must end within 30 minutes
+SECTIONS=${BENCH_SECTIONS:-startup,get,upload,iso,variants,shrink,growth,rss}
+want() { [[ ",$SECTIONS," == *",$1,"* ]]; }
 
 [ -f "$JAR" ] || { echo "bench: $JAR missing; run 'make package' first" >&2; exit 1; }
 
@@ -123,9 +128,14 @@ start_service() { # variant [env assignments...]; sets SVC_PID and STARTUP_S
   local t0 t1 i variant=$1
   shift
   t0=$(date +%s%N)
-  # shellcheck disable=SC2046
-  env "${SERVICE_ENV[@]}" UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" $(launch_cmd "$variant") \
-    >>"$WORK/service.log" 2>&1 &
+  if [ "$variant" = plain ]; then
+    # As a user who read nothing: no JVM flags, no MALLOC_* variables.
+    env UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" "$JAVA" -jar "$JAR" >>"$WORK/service.log" 2>&1 &
+  else
+    # shellcheck disable=SC2046
+    env "${SERVICE_ENV[@]}" UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$PORT" "$@" $(launch_cmd "$variant") \
+      >>"$WORK/service.log" 2>&1 &
+  fi
   SVC_PID=$!
   for ((i = 0; i < 3000; i++)); do
     if curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$PORT/ready"; then
@@ -225,13 +235,17 @@ wrkjson() {
   grep '^WRKJSON ' <<<"$out" | sed 's/^WRKJSON //'
 }
 rec() { echo "$1" >>"$RES"; }
+jq_get() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
 
 # ---------------------------------------------------------------- inputs
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 log "work folder $WORK; JVM flags: ${JAVA_OPTS:-(none)}"
 PHOTO="$WORK/photo12mp.jpg"
+# ImageMagick when it is really there (some images ship a stand-in 'convert').
+HAVE_IM=0
+convert -version 2>/dev/null | grep -q '^Version: ImageMagick' && HAVE_IM=1
 # Photo-like content: a plasma fractal (smooth colour fields) with a little sensor-like noise.
-if command -v convert >/dev/null 2>&1; then
+if [ "$HAVE_IM" = 1 ]; then
   convert -seed 7 -size 4000x3000 plasma:fractal -blur 0x1 -attenuate 0.3 +noise Gaussian \
     -quality 90 "$PHOTO"
 else
@@ -249,7 +263,7 @@ python3 -c 'import base64, json, sys; json.dump({"data": base64.b64encode(open(s
   "$PHOTO" "$WORK/photo12mp.json"
 vipsthumbnail "$PHOTO" -s 1280 -o "$WORK/photo1mp.jpg[Q=90]"
 # A noisier 1200x900 (re-encoded by the service at quality 85 to about 200 KB) and a thumbnail.
-if command -v convert >/dev/null 2>&1; then
+if [ "$HAVE_IM" = 1 ]; then
   convert "$PHOTO" -resize 1200x900 -attenuate 0.3 +noise Gaussian -quality 95 "$WORK/big.jpg"
 else
   vipsthumbnail "$PHOTO" -s 1200 -o "$WORK/big.jpg[Q=98]"
@@ -271,6 +285,7 @@ if [ "$AOT" = 1 ]; then
   VARIANTS=(aot jar)
 fi
 for i in 1 2 3; do
+  want startup || break
   order=("${VARIANTS[@]}")
   ((i % 2 == 0)) && [ ${#VARIANTS[@]} = 2 ] && order=("${VARIANTS[1]}" "${VARIANTS[0]}")
   for v in "${order[@]}"; do
@@ -297,6 +312,7 @@ done
 log "stored files: $(stat -c %s "$BIG_FILE") and $(stat -c %s "$SMALL_FILE") bytes"
 
 # ---------------------------------------------------------------- 3. GET: ours vs nginx
+if want get; then
 # A second instance with LOG_LEVEL=warning (no access log) shows what the log line costs.
 # shellcheck disable=SC2046
 env "${SERVICE_ENV[@]}" UPLOADS_PATH="$UP" HOST=127.0.0.1 PORT="$NOLOG_PORT" LOG_LEVEL=warning $(launch_cmd "${VARIANTS[0]}") \
@@ -352,6 +368,7 @@ kill -TERM "$NOLOG_PID" "$FLOOR_PID" 2>/dev/null || true
 wait "$NOLOG_PID" "$FLOOR_PID" 2>/dev/null || true
 NOLOG_PID=""
 FLOOR_PID=""
+fi
 
 # ---------------------------------------------------------------- 4. uploads vs vipsthumbnail
 upload_run() { # mode conc duration namespace -> wrk JSON
@@ -363,6 +380,7 @@ upload_run() { # mode conc duration namespace -> wrk JSON
 upload_run raw 2 5 warmup >/dev/null # JIT warm-up, not measured
 settle
 rm -rf "$UP/images/warmup"
+want upload || CONCURRENCY=()
 for c in "${CONCURRENCY[@]}"; do
   if [ "$c" = 8 ]; then echo 5 >"/proc/$SVC_PID/clear_refs"; fi # reset VmHWM
   for ((r = 1; r <= ROUNDS; r++)); do
@@ -394,15 +412,19 @@ for c in "${CONCURRENCY[@]}"; do
 done
 
 # ---------------------------------------------------------------- 5. latency isolation
+# ours-b64: the same GETs of ours under saturating base64 JSON uploads instead of raw ones.
 for ((r = 1; r <= ROUNDS; r++)); do
-  order=(ours nginx)
-  ((r % 2 == 0)) && order=(nginx ours)
+  want iso || break
+  order=(ours nginx ours-b64)
+  ((r % 2 == 0)) && order=(ours-b64 nginx ours)
   for s in "${order[@]}"; do
     ns="iso-$s-r$r"
-    upload_run raw "$ISO_UP_CONC" $((DUR + 3)) "$ns" >"$WORK/iso-up.json" &
+    mode=raw
+    [ "$s" = ours-b64 ] && mode=b64
+    upload_run "$mode" "$ISO_UP_CONC" $((DUR + 3)) "$ns" >"$WORK/iso-up.json" &
     BG_PIDS=($!)
     sleep 2
-    j=$(wrkjson -t1 -c"$ISO_GET_CONC" -d"${DUR}s" --timeout 5s "$(url_of "$s")/images/bench/$SMALL_ID")
+    j=$(wrkjson -t1 -c"$ISO_GET_CONC" -d"${DUR}s" --timeout 5s "$(url_of "${s%-b64}")/images/bench/$SMALL_ID")
     wait "${BG_PIDS[0]}"
     BG_PIDS=()
     rec "{\"phase\":\"iso\",\"subject\":\"$s\",\"round\":$r,\"wrk\":$j,\"up\":$(cat "$WORK/iso-up.json")}"
@@ -411,9 +433,132 @@ for ((r = 1; r <= ROUNDS; r++)); do
     rm -rf "${UP:?}/images/$ns"
   done
 done
+
+# ---------------------------------------------------------------- 5b. variants (issue 13 §7)
+# A second copy of the 1200x900 image is the source of the renders (so that the first copy's
+# kept variants stay under MAX_VARIANTS_PER_IMAGE); vipsthumbnail does the same work on the same
+# stored file. Every render request carries a bg= no other request has (bench/report.lua,
+# BENCH_VARY=1): rendered each time, never coalesced nor read back kept.
+metric_sum() { # prometheus-name label-filter -> sum over matching series
+  curl -fsS "http://127.0.0.1:$PORT/metrics" |
+    awk -v n="$1" -v f="$2" 'index($0, n "{") == 1 && (f == "" || index($0, f) > 0) { s += $NF } END { printf "%.0f", s }'
+}
+if want variants; then
+  VSRC_ID=$(upload_raw "$WORK/big.jpg" | python3 -c 'import json,sys; print(json.load(sys.stdin)["image_id"])')
+  VSRC_FILE="$UP/images/bench/$VSRC_ID.jpg"
+  declare -A VQ=(
+    [webp320]="w=320&f=webp"
+    [fill96]="w=96&h=96&rt=fill&g=sm&f=jpg"
+  )
+  declare -A VT_ARGS=(
+    [webp320]="-s 320 -o {out}_%s.webp[Q=85,strip]"
+    [fill96]="-s 96x96 --smartcrop attention -o {out}_%s.jpg[Q=85,strip]"
+  )
+  # vipsthumbnail's own start-up (libvips init, ~0.1 s of CPU) would dwarf a 1200x900 render: two
+  # processes each render VAR_COUNT copies of the file, as a long-running service would, with one
+  # libvips thread each like the service's workers (VIPS_CONCURRENCY = cores / workers).
+  mkdir -p "$WORK/vt-in"
+  for ((i = 0; i < VAR_COUNT; i++)); do cp "$VSRC_FILE" "$WORK/vt-in/in$i.jpg"; done
+  for k in webp320 fill96; do # warm-up (JIT), not measured
+    BENCH_VARY=1 wrkjson -t2 -c2 -d3s --timeout 30s "http://127.0.0.1:$PORT/images/bench/$VSRC_ID?${VQ[$k]}" >/dev/null
+  done
+  settle
+  for ((r = 1; r <= ROUNDS; r++)); do
+    for k in webp320 fill96; do
+      order=(ours vt)
+      ((r % 2 == 0)) && order=(vt ours)
+      for s in "${order[@]}"; do
+        if [ "$s" = vt ]; then
+          rm -rf "$WORK/vt"
+          # shellcheck disable=SC2086
+          j=$(VIPS_CONCURRENCY=1 python3 "$ROOT/bench/stats.py" cmd 2 2 "$WORK/vt" vipsthumbnail "$WORK"/vt-in/in*.jpg ${VT_ARGS[$k]})
+          rec "{\"phase\":\"vrender\",\"kind\":\"$k\",\"subject\":\"vt\",\"round\":$r,\"images\":$((2 * VAR_COUNT)),\"processes_ok\":$(jq_get "$j" images),\"cpu_s\":$(jq_get "$j" cpu_s),\"wall_s\":$(jq_get "$j" wall_s)}"
+        else
+          c0=$(cpu_s)
+          j=$(BENCH_VARY=1 wrkjson -t2 -c2 -d"${UP_DUR}s" --timeout 30s "http://127.0.0.1:$PORT/images/bench/$VSRC_ID?${VQ[$k]}")
+          settle
+          c1=$(cpu_s)
+          rec "{\"phase\":\"vrender\",\"kind\":\"$k\",\"subject\":\"ours\",\"round\":$r,\"cpu_s\":$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }'),\"wrk\":$j}"
+        fi
+        log "variant render $k $s round $r: $j"
+      done
+    done
+  done
+
+  # Kept variant vs original of similar size: the 1200x900 image at 260 px wide (JPEG) against
+  # the stored 260x195 thumbnail, both spellings of the variant.
+  VQUERY="/images/bench/$BIG_ID?w=260&f=jpg"
+  VPATH="/variants/_/w:260/f:jpg/plain/local:///bench/$BIG_ID"
+  curl -fsS -o "$WORK/v1" "http://127.0.0.1:$PORT$VQUERY"
+  curl -fsS -o "$WORK/v2" "http://127.0.0.1:$PORT$VPATH"
+  cmp -s "$WORK/v1" "$WORK/v2" || { echo "bench: the two spellings of a kept variant differ" >&2; exit 1; }
+  KEPT_SIZE=$(stat -c %s "$WORK/v1")
+  vurl() {
+    case $1 in
+      orig) echo "http://127.0.0.1:$PORT/images/bench/$SMALL_ID" ;;
+      query) echo "http://127.0.0.1:$PORT$VQUERY" ;;
+      path) echo "http://127.0.0.1:$PORT$VPATH" ;;
+    esac
+  }
+  for s in orig query path; do wrkjson -t2 -c64 -d3s "$(vurl $s)" >/dev/null; done # warm-up
+  for ((r = 1; r <= ROUNDS; r++)); do
+    order=(orig query path)
+    ((r % 2 == 0)) && order=(path query orig)
+    for s in "${order[@]}"; do
+      j=$(wrkjson -t2 -c64 -d"${DUR}s" --timeout 5s "$(vurl $s)")
+      rec "{\"phase\":\"vget\",\"subject\":\"$s\",\"round\":$r,\"bytes\":$KEPT_SIZE,\"wrk\":$j}"
+      log "kept variant GET $s round $r: $j"
+    done
+  done
+
+  # 64 concurrent first requests for one variant: renders and answers.
+  r0=$(metric_sum variants_render_seconds_count "")
+  c0=$(metric_sum variants_served_total 'outcome="coalesced"')
+  j=$(python3 - "http://127.0.0.1:$PORT/images/bench/$VSRC_ID?w=333&h=250&rt=fill&g=sm&f=webp" <<'PY'
+import hashlib, json, sys, threading, urllib.request
+url, n = sys.argv[1], 64
+go = threading.Barrier(n)
+answers = [None] * n
+def get(i):
+    go.wait()
+    try:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            answers[i] = (r.status, hashlib.sha256(r.read()).hexdigest())
+    except Exception as e:  # an HTTP error counts as a different answer
+        answers[i] = (getattr(e, "code", 0), str(e))
+ts = [threading.Thread(target=get, args=(i,)) for i in range(n)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(json.dumps({"requests": n, "ok": sum(1 for a in answers if a[0] == 200),
+                  "distinct": len(set(answers))}))
+PY
+)
+  r1=$(metric_sum variants_render_seconds_count "")
+  c1=$(metric_sum variants_served_total 'outcome="coalesced"')
+  rec "{\"phase\":\"coalesce\",\"renders\":$((r1 - r0)),\"coalesced\":$((c1 - c0)),\"answers\":$j}"
+  log "64 first requests: $((r1 - r0)) render(s), $((c1 - c0)) coalesced, $j"
+
+  # GET p99 of an original while variant renders saturate the CPU; peak RSS meanwhile.
+  echo 5 >"/proc/$SVC_PID/clear_refs"
+  for ((r = 1; r <= ROUNDS; r++)); do
+    BENCH_VARY=1 wrkjson -t2 -c"$ISO_UP_CONC" -d$((DUR + 3))s --timeout 30s \
+      "http://127.0.0.1:$PORT/images/bench/$VSRC_ID?${VQ[webp320]}" >"$WORK/viso-render.json" &
+    BG_PIDS=($!)
+    sleep 2
+    j=$(wrkjson -t1 -c"$ISO_GET_CONC" -d"${DUR}s" --timeout 5s "http://127.0.0.1:$PORT/images/bench/$SMALL_ID")
+    wait "${BG_PIDS[0]}"
+    BG_PIDS=()
+    rec "{\"phase\":\"viso\",\"round\":$r,\"wrk\":$j,\"render\":$(cat "$WORK/viso-render.json")}"
+    log "GET during renders round $r: $j"
+    settle
+  done
+  rec "{\"phase\":\"vpeak\",\"vmhwm_kb\":$(status_kb VmHWM)}"
+  log "peak RSS during renders: $(status_kb VmHWM) kB"
+fi
 stop_service
 
 # ---------------------------------------------------------------- 6. RSS growth, fresh process
+if want growth; then
 start_service "${VARIANTS[0]}"
 growth_run() { # per-thread response limit, time limit -> wrk JSON
   BENCH_BODY="$WORK/photo1mp.jpg" BENCH_CTYPE=image/jpeg BENCH_LIMIT=$1 \
@@ -430,6 +575,67 @@ rss2=$(status_kb VmRSS)
 rec "{\"phase\":\"growth\",\"conc\":$GROWTH_CONC,\"dims\":\"$(dims "$WORK/photo1mp.jpg")\",\"bytes\":$(stat -c %s "$WORK/photo1mp.jpg"),\"n1\":$n1,\"rss1_kb\":$rss1,\"n2\":$n2,\"rss2_kb\":$rss2,\"hwm_kb\":$(status_kb VmHWM)}"
 log "growth: $n1 uploads ${rss1} kB, $n2 uploads ${rss2} kB"
 stop_service
+fi
+
+# ---------------------------------------------------------------- 6b. shrink-on-load rules (issue 14 §4)
+# Our rule (as vipsthumbnail): the loader shrinks by at most half the reduction, so Lanczos does
+# the last factor of 2 or more. The power-of-two rule (sharp, imgproxy): the largest power of two
+# not past the reduction. Both against a full decode resized with Lanczos, on the bench photo and
+# a sharp-edged chart (bench/Chart.java); SSIM on luma (bench/Ssim.java). CPU from the children's
+# rusage over SHRINK_REPS runs of `vips resize 'in.jpg[shrink=N]' out.v SCALE --kernel lanczos3`.
+if want shrink; then
+  SHRINK_REPS=${BENCH_SHRINK_REPS:-4}
+  "$JAVA" "$ROOT/bench/Chart.java" 4000 3000 "$WORK/chart.png"
+  vips copy "$WORK/chart.png" "$WORK/chart.jpg[Q=95]"
+  rule_shrink() { # rule reduction -> loader shrink factor
+    python3 -c 'import sys
+r = float(sys.argv[2])
+if sys.argv[1] == "ours":
+    s = 8 if r >= 16 else 4 if r >= 8 else 2 if r >= 4 else 1
+else:
+    s = 8 if r >= 8 else 4 if r >= 4 else 2 if r >= 2 else 1
+print(s)' "$1" "$2"
+  }
+  for img in photo chart; do
+    src="$WORK/photo12mp.jpg"
+    [ $img = chart ] && src="$WORK/chart.jpg"
+    sw=$(vipsheader -f width "$src")
+    for target in 1200 320; do
+      reduction=$(awk -v a="$sw" -v b="$target" 'BEGIN { print a / b }')
+      vips resize "$src" "$WORK/ref.v" "$(awk -v a="$sw" -v b="$target" 'BEGIN { print b / a }')" --kernel lanczos3
+      vips copy "$WORK/ref.v" "$WORK/ref.png"
+      for rule in ours pow2; do
+        sh=$(rule_shrink $rule "$reduction")
+        scale=$(awk -v a="$sw" -v b="$target" -v s="$sh" 'BEGIN { printf "%.10f", b / (a / s) }')
+        j=$(python3 "$ROOT/bench/stats.py" cmd "$SHRINK_REPS" 1 "$WORK/vt" vips resize "$src[shrink=$sh]" "{out}.v" "$scale" --kernel lanczos3)
+        vips resize "$src[shrink=$sh]" "$WORK/out.png" "$scale" --kernel lanczos3
+        ssim=$("$JAVA" "$ROOT/bench/Ssim.java" "$WORK/ref.png" "$WORK/out.png")
+        rec "{\"phase\":\"shrink\",\"image\":\"$img\",\"target\":$target,\"rule\":\"$rule\",\"shrink\":$sh,\"images\":$(jq_get "$j" images),\"cpu_s\":$(jq_get "$j" cpu_s),\"ssim\":$ssim}"
+        log "shrink $img -> $target, $rule (shrink $sh): $j, SSIM $ssim"
+        rm -rf "$WORK/vt"
+      done
+    done
+  done
+fi
+
+# ---------------------------------------------------------------- 6c. peak RSS, tuned vs plain launch (issue 14 §5)
+# A fresh process each, base64 JSON uploads of the 12 MP photo at concurrency 8.
+for ((r = 1; r <= 2; r++)); do
+  want rss || break
+  order=("${VARIANTS[0]}" plain)
+  ((r % 2 == 0)) && order=(plain "${VARIANTS[0]}")
+  for v in "${order[@]}"; do
+    start_service "$v"
+    ns="rss-$v-r$r"
+    j=$(upload_run b64 8 "$UP_DUR" "$ns")
+    settle
+    rec "{\"phase\":\"rss\",\"launch\":\"$v\",\"round\":$r,\"stored\":$(stored "$ns"),\"vmhwm_kb\":$(status_kb VmHWM),\"wrk\":$j}"
+    log "peak RSS $v round $r: $(status_kb VmHWM) kB; $j"
+    stop_service
+    rm -rf "${UP:?}/images/$ns"
+  done
+done
+
 
 # ---------------------------------------------------------------- 7. report
 python3 - "$WORK/meta.json" <<EOF
@@ -452,7 +658,7 @@ json.dump({
             "small": {"size": $(stat -c %s "$SMALL_FILE"), "dims": "$(dims "$SMALL_FILE")"}},
   "photo": {"size": $(stat -c %s "$PHOTO"), "dims": "$(dims "$PHOTO")"},
   "max_upload_size": 1200, "quality": 85,
-  "concurrency": [2, 4, 8], "vt_count": $VT_COUNT,
+  "concurrency": [2, 4, 8], "vt_count": $VT_COUNT, "var_count": $VAR_COUNT,
   "iso_upload_conc": $ISO_UP_CONC, "iso_get_conc": $ISO_GET_CONC,
   "startups": "${STARTS[*]}",
 }, open(sys.argv[1], "w"))

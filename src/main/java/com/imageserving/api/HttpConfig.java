@@ -2,6 +2,8 @@ package com.imageserving.api;
 
 import com.imageserving.HostingService;
 import com.imageserving.config.ServerSettings;
+import com.imageserving.variants.VariantService;
+import com.imageserving.variants.VariantUrls;
 import io.micrometer.observation.ObservationPredicate;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeIn;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
@@ -82,6 +84,17 @@ public class HttpConfig {
         new FilterRegistrationBean<>(new ServeFastPath(hosting, responses));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
     registration.addUrlPatterns("/images/*");
+    return registration;
+  }
+
+  /** After {@link ServeFastPath}, which passes on GETs with variant options in the query. */
+  @Bean
+  FilterRegistrationBean<VariantFastPath> variantFastPath(
+      VariantUrls urls, VariantService variants, BaseUrl baseUrl, ImageResponses responses) {
+    FilterRegistrationBean<VariantFastPath> registration =
+        new FilterRegistrationBean<>(new VariantFastPath(urls, variants, baseUrl, responses));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 4);
+    registration.addUrlPatterns("/images/*", VariantController.PREFIX + "/*");
     return registration;
   }
 

@@ -85,7 +85,12 @@ public class ServeController {
       if (options != null) {
         String accept = request.getHeader(HttpHeaders.ACCEPT);
         responses.write(
-            variants.serve(image, options, accept, ImageResponses.readRequest(request)),
+            variants.serve(
+                image,
+                options,
+                accept,
+                ImageResponses.readRequest(request),
+                request.getAttribute(VariantFastPath.KEPT_MISSED) != null),
             request,
             response);
         return;

@@ -48,7 +48,8 @@ public class VariantController {
             parsed.image(),
             parsed.options(),
             request.getHeader(HttpHeaders.ACCEPT),
-            ImageResponses.readRequest(request)),
+            ImageResponses.readRequest(request),
+            request.getAttribute(VariantFastPath.KEPT_MISSED) != null),
         request,
         response);
   }

@@ -104,10 +104,63 @@ public class VariantService {
   public Variant serve(
       ImageRef image, VariantOptions options, @Nullable String accept, ReadRequest request)
       throws StorageException {
-    if (options.expires() != null && Instant.now().getEpochSecond() > options.expires()) {
+    return serve(image, options, accept, request, false);
+  }
+
+  /**
+   * What {@link #kept} found: the kept variant, else whether storage was asked and had none.
+   *
+   * @param missed storage was asked for the kept variant and has none (pass it on to {@link
+   *     #serve(ImageRef, VariantOptions, String, ReadRequest, boolean)})
+   */
+  public record KeptLookup(@Nullable Variant variant, boolean missed) {
+    private static final KeptLookup NOT_LOOKED_UP = new KeptLookup(null, false);
+    private static final KeptLookup MISSED = new KeptLookup(null, true);
+  }
+
+  /**
+   * The kept variant, if there is one and finding it needs no look-up of the original: for the
+   * filter that serves kept variants without Spring MVC's dispatch. Nothing for everything else (an
+   * expired URL, VARIANT_CACHE off, a format that is the stored image's own, a miss), which {@link
+   * #serve(ImageRef, VariantOptions, String, ReadRequest, boolean)} then answers as usual.
+   */
+  public KeptLookup kept(
+      ImageRef image, VariantOptions options, @Nullable String accept, ReadRequest request)
+      throws StorageException {
+    if (expired(options) || !settings.variantCache()) {
+      return KeptLookup.NOT_LOOKED_UP;
+    }
+    OutputFormat format = options.format() != null ? options.format() : negotiated(accept);
+    if (format == null) {
+      return KeptLookup.NOT_LOOKED_UP;
+    }
+    int quality = options.quality() > 0 ? options.quality() : defaultQuality;
+    String key = VariantKey.of(options.with(format, quality), settings.maxResultDimension());
+    Optional<ImageRead> kept =
+        store.readVariant(
+            image.namespace(), image.imageId(), key, format.extension(), request.forVariant());
+    if (kept.isEmpty()) {
+      return KeptLookup.MISSED;
+    }
+    return new KeptLookup(
+        count(kept(image, key, kept.get(), Outcome.HIT, varyAccept(options))), false);
+  }
+
+  /**
+   * The same, after {@link #kept} found nothing: {@code keptMissed} skips asking storage for the
+   * kept variant a second time (S3: one GetObject less).
+   */
+  public Variant serve(
+      ImageRef image,
+      VariantOptions options,
+      @Nullable String accept,
+      ReadRequest request,
+      boolean keptMissed)
+      throws StorageException {
+    if (expired(options)) {
       throw VariantException.expired();
     }
-    boolean varyAccept = options.format() == null && (settings.autoAvif() || settings.autoWebp());
+    boolean varyAccept = varyAccept(options);
     OutputFormat format = options.format() != null ? options.format() : negotiated(accept);
     StoredImage original = null;
     if (format == null) {
@@ -118,7 +171,7 @@ public class VariantService {
     VariantOptions resolved = options.with(format, quality);
     String key = VariantKey.of(resolved, settings.maxResultDimension());
 
-    if (settings.variantCache()) {
+    if (settings.variantCache() && !keptMissed) {
       Optional<ImageRead> kept =
           store.readVariant(
               image.namespace(), image.imageId(), key, format.extension(), request.forVariant());
@@ -142,6 +195,15 @@ public class VariantService {
     } finally {
       inFlight.remove(flight, mine);
     }
+  }
+
+  private static boolean expired(VariantOptions options) {
+    return options.expires() != null && Instant.now().getEpochSecond() > options.expires();
+  }
+
+  /** Whether the answer depends on Accept: AUTO formats on, and no format in the URL. */
+  private boolean varyAccept(VariantOptions options) {
+    return options.format() == null && (settings.autoAvif() || settings.autoWebp());
   }
 
   /** Renders (unless a render that finished meanwhile kept it), then keeps it if allowed. */

@@ -271,6 +271,59 @@ class VariantsHttpTest {
         .isNotEqualTo(first.headers().firstValue("ETag"));
   }
 
+  /**
+   * A kept variant is answered by the fast path (no Spring MVC dispatch), the render before it by
+   * the controller: the answers must not differ in anything but the date.
+   */
+  @Test
+  void aKeptVariantIsAnsweredAsTheRenderThatKeptIt() {
+    String image = client.uploadId("vars", TestImages.jpeg(1200, 900));
+    String query = "/images/vars/" + image + "?w=130&f=webp";
+    HttpResponse<byte[]> rendered = client.get(query);
+    assertThat(rendered.statusCode()).isEqualTo(200);
+    double hits = client.served("hit");
+    for (String path :
+        List.of(
+            query,
+            "/images/vars/" + image + "?width=130&format=webp&utm_source=x",
+            "/variants/_/w:130/plain/" + local(image) + "@webp",
+            "/variants/_/rs:fit:130:0/f:webp/" + b64(local(image)))) {
+      HttpResponse<byte[]> kept = client.get(path);
+      assertThat(kept.statusCode()).as(path).isEqualTo(200);
+      assertThat(kept.body()).as(path).isEqualTo(rendered.body());
+      for (String header :
+          List.of(
+              "Content-Type",
+              "Content-Length",
+              "ETag",
+              "Last-Modified",
+              "Cache-Control",
+              "Accept-Ranges",
+              "X-Content-Type-Options",
+              "Vary",
+              "X-Request-ID",
+              "Access-Control-Expose-Headers")) {
+        assertThat(kept.headers().allValues(header).isEmpty())
+            .as(path + " " + header)
+            .isEqualTo(rendered.headers().allValues(header).isEmpty());
+        if (!header.equals("X-Request-ID")) {
+          assertThat(kept.headers().allValues(header))
+              .as(path + " " + header)
+              .isEqualTo(rendered.headers().allValues(header));
+        }
+      }
+      String etag = kept.headers().firstValue("ETag").orElseThrow();
+      assertThat(client.get(path, "If-None-Match", etag).statusCode()).as(path).isEqualTo(304);
+      HttpResponse<byte[]> head = client.send("HEAD", path);
+      assertThat(head.statusCode()).as(path).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+      HttpResponse<byte[]> range = client.get(path, "Range", "bytes=2-5");
+      assertThat(range.statusCode()).as(path).isEqualTo(206);
+      assertThat(range.body()).as(path).isEqualTo(java.util.Arrays.copyOfRange(kept.body(), 2, 6));
+    }
+    assertThat(client.served("hit") - hits).isEqualTo(4 * 4);
+  }
+
   @Test
   void aVariantIsRenderedOnceAndEverySpellingSharesIt() throws Exception {
     String image = client.uploadId("vars", TestImages.jpeg(1200, 900));

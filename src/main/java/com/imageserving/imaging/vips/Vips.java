@@ -48,6 +48,8 @@ public final class Vips {
   }
 
   private static Vips open(@Nullable String path) {
+    // Before libvips starts its threads and allocates its first buffers.
+    GlibcMalloc.tune();
     SymbolLookup lookup = findLibrary(path);
     Linker linker = Linker.nativeLinker();
     MethodHandle versionFn =
