@@ -6,6 +6,7 @@ import com.imageserving.HostingService;
 import com.imageserving.config.Settings;
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.ImageSummary;
 import com.imageserving.imaging.InputBudget;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.imaging.RenderSpec;
@@ -66,6 +67,11 @@ class VariantFastPathTest {
           public ProcessedImage render(ImageInput input, RenderSpec spec) {
             renders.incrementAndGet();
             return new ProcessedImage(RENDERED, spec.format(), 2, 1);
+          }
+
+          @Override
+          public ImageSummary summarize(ImageInput input) {
+            throw new AssertionError("variants never summarize");
           }
         };
     LocalImageStore store = new LocalImageStore(uploads);
