@@ -253,16 +253,7 @@ public final class LocalImageStore implements ImageStore {
       throw new StorageException("Failed to save variant", e, false);
     }
     // A delete of the image that ran meanwhile may have missed the variant: see the interface.
-    if (find(namespace, imageId).isEmpty()) {
-      try {
-        Files.deleteIfExists(target);
-        removeIfEmpty(dir);
-        removeIfEmpty(variantsNamespaceDir(namespace));
-      } catch (IOException e) {
-        throw new StorageException("Failed to remove the variant of a deleted image", e, false);
-      }
-      throw new OriginalDeletedException(namespace, imageId);
-    }
+    dropIfOriginalGone(namespace, imageId, target);
     return stored;
   }
 
@@ -300,16 +291,26 @@ public final class LocalImageStore implements ImageStore {
       throw new StorageException("Failed to save image info", e, false);
     }
     // As for variants: a delete of the image that ran meanwhile may have missed it.
-    if (find(namespace, imageId).isEmpty()) {
-      try {
-        Files.deleteIfExists(target);
-        removeIfEmpty(dir);
-        removeIfEmpty(variantsNamespaceDir(namespace));
-      } catch (IOException e) {
-        throw new StorageException("Failed to remove the info of a deleted image", e, false);
-      }
-      throw new OriginalDeletedException(namespace, imageId);
+    dropIfOriginalGone(namespace, imageId, target);
+  }
+
+  /**
+   * Removes {@code written} (a variant or the info, just written beside the image) when the image
+   * is gone: its delete may have emptied the folder before the write landed.
+   */
+  private void dropIfOriginalGone(String namespace, String imageId, Path written)
+      throws StorageException {
+    if (find(namespace, imageId).isPresent()) {
+      return;
     }
+    try {
+      Files.deleteIfExists(written);
+      removeIfEmpty(written.getParent());
+      removeIfEmpty(variantsNamespaceDir(namespace));
+    } catch (IOException e) {
+      throw new StorageException("Failed to remove what was kept for a deleted image", e, false);
+    }
+    throw new OriginalDeletedException(namespace, imageId);
   }
 
   @Override

@@ -47,66 +47,12 @@ class LocalImageStoreTest {
   }
 
   /**
-   * Variant saves racing namespace deletes, with no HTTP in between so the windows are hit often:
-   * folders vanish under the saves, which must either keep their variant (with its original) or
-   * refuse with OriginalDeletedException, and never fail otherwise or leave a temporary file.
+   * Variant and info saves racing namespace deletes, with no HTTP in between so the windows are hit
+   * often: folders vanish under the saves, which must either keep their variant (with its original)
+   * or refuse with OriginalDeletedException, and never fail otherwise or leave a temporary file.
    */
   @Test
-  void variantSavesRacingNamespaceDeletesNeverFailNorOutliveTheirImage() throws Exception {
-    LocalImageStore store = new LocalImageStore(uploads);
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    AtomicBoolean saving = new AtomicBoolean(true);
-    Thread deleter =
-        Thread.ofPlatform()
-            .start(() -> {
-              while (saving.get()) {
-                try {
-                  store.deleteNamespace("race");
-                } catch (Exception e) {
-                  failures.add(e);
-                }
-              }
-            });
-    List<Thread> savers = new ArrayList<>();
-    for (int t = 0; t < 3; t++) {
-      savers.add(
-          Thread.ofPlatform()
-              .start(() -> {
-                for (int i = 0; i < 500; i++) {
-                  String id = Names.newImageId();
-                  try {
-                    store.save("race", id, "jpg", new byte[] {1});
-                    store.saveVariant("race", id, "k", "png", new byte[] {2});
-                  } catch (ImageStore.OriginalDeletedException expected) {
-                    // the delete was first
-                  } catch (Exception e) {
-                    failures.add(e);
-                  }
-                }
-              }));
-    }
-    for (Thread saver : savers) {
-      saver.join();
-    }
-    saving.set(false);
-    deleter.join();
-    assertThat(failures).isEmpty();
-    // Every variant still there has its original, and no temporary file is left anywhere.
-    Path variants = uploads.resolve("variants");
-    if (Files.isDirectory(variants)) {
-      try (Stream<Path> files = Files.walk(variants)) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          assertThat(file.getFileName().toString()).doesNotStartWith(".");
-          String id = file.getParent().getFileName().toString();
-          assertThat(store.find("race", id)).as("original of %s", file).isPresent();
-        }
-      }
-    }
-  }
-
-  /** The info sidecar races deletes like a variant, and never outlives its image either. */
-  @Test
-  void infoSavesRacingNamespaceDeletesNeverFailNorOutliveTheirImage() throws Exception {
+  void variantAndInfoSavesRacingNamespaceDeletesNeverFailNorOutliveTheirImage() throws Exception {
     LocalImageStore store = new LocalImageStore(uploads);
     ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     AtomicBoolean saving = new AtomicBoolean(true);
@@ -146,6 +92,7 @@ class LocalImageStoreTest {
     saving.set(false);
     deleter.join();
     assertThat(failures).isEmpty();
+    // Every variant still there has its original, and no temporary file is left anywhere.
     Path variants = uploads.resolve("variants");
     if (Files.isDirectory(variants)) {
       try (Stream<Path> files = Files.walk(variants)) {
