@@ -42,7 +42,7 @@ public class VariantController {
   public void variant(HttpServletRequest request, HttpServletResponse response)
       throws IOException, StorageException {
     String path = request.getRequestURI().substring(PREFIX.length());
-    VariantUrls.Request parsed = urls.parsePath(path, baseUrl.of(request));
+    VariantUrls.Request parsed = urls.parsePath(path, () -> baseUrl.of(request));
     responses.write(
         variants.serve(
             parsed.image(),

@@ -81,7 +81,8 @@ final class VariantFastPath extends HttpFilter {
     VariantUrls.Request parsed;
     try {
       parsed =
-          urls.parsePath(uri.substring(VariantController.PREFIX.length()), baseUrl.of(request));
+          urls.parsePath(
+              uri.substring(VariantController.PREFIX.length()), () -> baseUrl.of(request));
     } catch (VariantException e) {
       return null; // the controller answers it (403, 400)
     }

@@ -11,6 +11,9 @@ import java.util.HexFormat;
  * of the same variant shares one kept copy.
  */
 final class VariantKey {
+  // Never used itself, only cloned (a fresh digest, reset, per call).
+  private static final MessageDigest SHA256 = newSha256();
+
   private VariantKey() {}
 
   static String of(VariantOptions resolved, int maxDimension) {
@@ -27,7 +30,17 @@ final class VariantKey {
 
   static byte[] sha256(byte[] bytes) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
+      // A clone of one instance: MessageDigest.getInstance's provider look-up cost more than
+      // hashing the few bytes of a kept variant's ETag.
+      return ((MessageDigest) SHA256.clone()).digest(bytes);
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 cannot be cloned", e);
+    }
+  }
+
+  private static MessageDigest newSha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }

@@ -95,6 +95,31 @@ public record VariantOptions(
   }
 
   /**
+   * The same options without what only changes the URL, never the image (the cache buster and the
+   * expiry); this when there is neither.
+   */
+  public VariantOptions withoutUrlParts() {
+    if (cachebuster == null && expires == null) {
+      return this;
+    }
+    return new VariantOptions(
+        resizingType,
+        width,
+        height,
+        dpr,
+        enlarge,
+        gravity,
+        crop,
+        format,
+        quality,
+        blur,
+        sharpen,
+        background,
+        null,
+        null);
+  }
+
+  /**
    * One canonical string of everything that decides the pixels and the encoding, in a fixed order
    * with every default spelled out. The cache buster and the expiry are left out: they change the
    * URL, never the image, so they must not make a second copy of it.

@@ -51,6 +51,7 @@ public class VariantService {
   private final ImageProcessor processor;
   private final InputBudget budget;
   private final VariantSettings settings;
+  private final VariantKeys keys;
   private final int defaultQuality;
   private final MeterRegistry metrics;
   private final Map<Outcome, Counter> served = new EnumMap<>(Outcome.class);
@@ -69,6 +70,7 @@ public class VariantService {
     this.processor = processor;
     this.budget = budget;
     this.settings = settings;
+    this.keys = new VariantKeys(settings.maxResultDimension());
     this.defaultQuality = imaging.outputQuality();
     this.metrics = metrics;
     for (Outcome outcome : Outcome.values()) {
@@ -135,7 +137,7 @@ public class VariantService {
       return KeptLookup.NOT_LOOKED_UP;
     }
     int quality = options.quality() > 0 ? options.quality() : defaultQuality;
-    String key = VariantKey.of(options.with(format, quality), settings.maxResultDimension());
+    String key = keys.of(options.with(format, quality));
     Optional<ImageRead> kept =
         store.readVariant(
             image.namespace(), image.imageId(), key, format.extension(), request.forVariant());
@@ -169,7 +171,7 @@ public class VariantService {
     }
     int quality = options.quality() > 0 ? options.quality() : defaultQuality;
     VariantOptions resolved = options.with(format, quality);
-    String key = VariantKey.of(resolved, settings.maxResultDimension());
+    String key = keys.of(resolved);
 
     if (settings.variantCache() && !keptMissed) {
       Optional<ImageRead> kept =

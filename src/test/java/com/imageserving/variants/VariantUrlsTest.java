@@ -119,6 +119,53 @@ class VariantUrlsTest {
   }
 
   @Test
+  void localSourcesAreReadExactly() {
+    for (String ext :
+        new String[] {"", ".jpg", ".JPG", ".jpeg", ".Png", ".gif", ".webp", ".AVIF"}) {
+      assertThat(open.parsePath("/s/plain/local:///avatars/" + ID + ext, BASE).image())
+          .isEqualTo(IMAGE);
+    }
+    // Only ASCII case is ignored: a dotless i is no 'i', so this id keeps its dot.
+    assertThatThrownBy(() -> open.parsePath("/s/plain/local:///avatars/" + ID + ".av%C4%B1f", BASE))
+        .hasMessage("Invalid image_id");
+    assertThatThrownBy(() -> open.parsePath("/s/plain/local:///avatars/" + ID + ".jpg.x", BASE))
+        .hasMessage("Invalid image_id");
+    for (String source :
+        new String[] {
+          "local:///avatars/",
+          "local:///avatars",
+          "local:////" + ID,
+          "local:///avatars/a/" + ID,
+          "local:///avatars/" + ID + "%3Fx",
+          "local:///avatars/" + ID + "%23x",
+          "local:///ava%3Ftars/" + ID,
+          "LOCAL:///avatars/" + ID,
+          "local://avatars/" + ID,
+        }) {
+      assertThatThrownBy(() -> open.parsePath("/s/plain/" + source, BASE))
+          .as(source)
+          .hasMessage("Unsupported source");
+    }
+  }
+
+  @Test
+  void theBaseIsAskedForOnlyForAnOwnUrl() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<String> base =
+        () -> {
+          asked.incrementAndGet();
+          return BASE;
+        };
+    assertThat(open.parsePath("/s/w:1/plain/local:///avatars/" + ID, base).image())
+        .isEqualTo(IMAGE);
+    assertThat(asked).hasValue(0);
+    assertThat(open.parsePath("/s/w:1/plain/" + BASE + "/images/avatars/" + ID, base).image())
+        .isEqualTo(IMAGE);
+    assertThat(asked).hasValue(1);
+  }
+
+  @Test
   void aPublicBaseUrlWithAPathIsTheImagesOwnUrl() {
     String base = "https://cdn.example/img";
     assertThat(
