@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -305,7 +306,7 @@ public final class LocalImageStore implements ImageStore {
     }
     try {
       Files.deleteIfExists(written);
-      removeIfEmpty(written.getParent());
+      removeIfEmpty(Objects.requireNonNull(written.getParent())); // a file in a folder
       removeIfEmpty(variantsNamespaceDir(namespace));
     } catch (IOException e) {
       throw new StorageException("Failed to remove what was kept for a deleted image", e, false);
