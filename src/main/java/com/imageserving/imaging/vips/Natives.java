@@ -35,6 +35,8 @@ final class Natives {
   private final MethodHandle cacheSetMaxFiles;
   private final MethodHandle blockUntrustedSet;
   private final MethodHandle concurrencySet;
+  private final MethodHandle vectorSetEnabled;
+  private final MethodHandle vectorIsEnabled;
   private final MethodHandle threadShutdown;
   private final MethodHandle typeFind;
   private final MethodHandle errorBufferCopy;
@@ -61,6 +63,8 @@ final class Natives {
     cacheSetMaxFiles = handle("vips_cache_set_max_files", FunctionDescriptor.ofVoid(JAVA_INT));
     blockUntrustedSet = handle("vips_block_untrusted_set", FunctionDescriptor.ofVoid(JAVA_INT));
     concurrencySet = handle("vips_concurrency_set", FunctionDescriptor.ofVoid(JAVA_INT));
+    vectorSetEnabled = handle("vips_vector_set_enabled", FunctionDescriptor.ofVoid(JAVA_INT));
+    vectorIsEnabled = handle("vips_vector_isenabled", FunctionDescriptor.of(JAVA_INT));
     threadShutdown = handle("vips_thread_shutdown", FunctionDescriptor.ofVoid());
     typeFind = handle("vips_type_find", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
     errorBufferCopy = handle("vips_error_buffer_copy", FunctionDescriptor.of(ADDRESS));
@@ -92,8 +96,11 @@ final class Natives {
     return LINKER.downcallHandle(symbol, descriptor);
   }
 
-  /** Starts libvips with the settings this service needs; once per process. */
-  void init() {
+  /**
+   * Starts libvips with the settings this service needs; once per process. {@code vectors}: whether
+   * libvips may use its run-time compiled SIMD code (liborc before 8.15, Highway since).
+   */
+  void init(boolean vectors) {
     try (Arena arena = Arena.ofConfined()) {
       int failed = (int) init.invokeExact(arena.allocateFrom("image-serving-service"));
       if (failed != 0) {
@@ -106,6 +113,9 @@ final class Natives {
       // Defence in depth: we only call allow-listed loaders, but if anything ever reached a
       // loader libvips marks untrusted (ImageMagick, PDF, SVG...), it must refuse.
       blockUntrustedSet.invokeExact(1);
+      if (!vectors) {
+        vectorSetEnabled.invokeExact(0);
+      }
     } catch (Throwable t) {
       throw propagate(t);
     }
@@ -118,6 +128,14 @@ final class Natives {
               typeFind.invokeExact(
                   arena.allocateFrom("VipsOperation"), arena.allocateFrom(nickname));
       return type != 0;
+    } catch (Throwable t) {
+      throw propagate(t);
+    }
+  }
+
+  boolean vectorsEnabled() {
+    try {
+      return (int) vectorIsEnabled.invokeExact() != 0;
     } catch (Throwable t) {
       throw propagate(t);
     }

@@ -82,8 +82,20 @@ public final class Vips {
               + INSTALL_HINT);
     }
     Natives natives = new Natives(lookup);
-    natives.init();
+    natives.init(vectorsAreSafe(major, minor));
     return new Vips(version, natives);
+  }
+
+  /**
+   * libvips before 8.15 compiles its SIMD code at run time with liborc, and liborc up to at least
+   * 0.4.33 (Debian 12's) frees and splits its code memory without a lock: two threads building or
+   * freeing resize and convolution operations at once corrupt the heap and crash the whole process
+   * (SIGSEGV in liborc, seen under concurrent variant renders; VectorRaceTest). Those versions run
+   * the plain C loops instead, about 10–20% more CPU in resizing. 8.15 replaced liborc with
+   * Highway, which compiles nothing at run time.
+   */
+  public static boolean vectorsAreSafe(int major, int minor) {
+    return major > 8 || (major == 8 && minor >= 15);
   }
 
   private static SymbolLookup findLibrary(@Nullable String path) {
@@ -121,6 +133,13 @@ public final class Vips {
   /** The library's version, e.g. "8.14.1". */
   public String version() {
     return version;
+  }
+
+  /**
+   * Whether libvips runs its SIMD code paths (off where they are unsafe: {@link #vectorsAreSafe}).
+   */
+  public boolean vectorsEnabled() {
+    return natives.vectorsEnabled();
   }
 
   /** Whether libvips has this operation, e.g. "heifload_buffer" (loaders may be plug-ins). */
