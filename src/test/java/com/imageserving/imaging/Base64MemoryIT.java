@@ -54,8 +54,8 @@ class Base64MemoryIT {
         Map.of(
             "UPLOADS_PATH", work.resolve("uploads").toString(),
             "MALLOC_ARENA_MAX", "2",
-            "MALLOC_MMAP_THRESHOLD_", "131072",
-            "MALLOC_TRIM_THRESHOLD_", "131072");
+            "MALLOC_MMAP_THRESHOLD_", "4194304",
+            "MALLOC_TRIM_THRESHOLD_", "8388608");
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
