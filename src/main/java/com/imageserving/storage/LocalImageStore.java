@@ -323,7 +323,9 @@ public final class LocalImageStore implements ImageStore {
     }
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path file : files) {
-        if (isImageFile(file)) {
+        // By name only: this runs on every render that might be kept, and a stat per kept variant
+        // cost more than the count is worth (the folder holds only what saveVariant wrote).
+        if (isImageName(file)) {
           count++;
         }
       }
@@ -628,12 +630,16 @@ public final class LocalImageStore implements ImageStore {
   }
 
   private static boolean isImageFile(Path file) {
+    return isImageName(file) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** An image's name: {@code name.ext} with a known extension, not hidden or temporary. */
+  private static boolean isImageName(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot > 0
         && !name.startsWith(".")
-        && MediaTypes.forExtension(name.substring(dot + 1)) != null
-        && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS);
+        && MediaTypes.forExtension(name.substring(dot + 1)) != null;
   }
 
   /** Temporary files are never valid images: those left by a crash are removed at start-up. */
