@@ -459,10 +459,11 @@ if want variants; then
   # libvips thread each like the service's workers (VIPS_CONCURRENCY = cores / workers).
   mkdir -p "$WORK/vt-in"
   for ((i = 0; i < VAR_COUNT; i++)); do cp "$VSRC_FILE" "$WORK/vt-in/in$i.jpg"; done
-  # Warm-up, not measured: a long-running service has compiled its render path long ago, and C2
-  # was still compiling it (about 0.8 ms of CPU per request) 30 s into a fresh process's renders.
-  for k in webp320 fill96; do
-    BENCH_VARY=1 wrkjson -t2 -c2 -d10s --timeout 30s "http://127.0.0.1:$PORT/images/bench/$VSRC_ID?${VQ[$k]}" >/dev/null
+  # Warm-up, not measured: a long-running service has compiled its render path long ago. In a
+  # fresh process C2 was still compiling it 90 s into 96x96 renders (0.9 ms of CPU per request at
+  # 40 s, 0.06 ms after three minutes; jstat -compiler).
+  for k in webp320 fill96 webp320 fill96; do
+    BENCH_VARY=1 wrkjson -t2 -c2 -d15s --timeout 30s "http://127.0.0.1:$PORT/images/bench/$VSRC_ID?${VQ[$k]}" >/dev/null
   done
   settle
   for ((r = 1; r <= ROUNDS; r++)); do
