@@ -53,7 +53,7 @@ class Base64MemoryIT {
     Map<String, String> env =
         Map.of(
             "UPLOADS_PATH", work.resolve("uploads").toString(),
-            "MALLOC_ARENA_MAX", "2",
+            "MALLOC_ARENA_MAX", "8",
             "MALLOC_MMAP_THRESHOLD_", "4194304",
             "MALLOC_TRIM_THRESHOLD_", "8388608");
     HttpClient client =

@@ -16,13 +16,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * glibc's malloc tuned for libvips's buffers, set by the process itself so that a plain {@code java
- * -jar} gets what the Dockerfile's MALLOC_* variables give: 2 arenas instead of 8 per core, and
+ * -jar} gets what the Dockerfile's MALLOC_* variables give: 8 arenas instead of 8 per core, and
  * blocks from 4 MB (decoded frames, upload bodies) mmapped and returned to the system when freed.
- * Without it, pixel buffers freed by one worker thread stay in that thread's arena, and peak RSS of
- * base64 uploads at concurrency 8 was 520-652 MB instead of about 390 MB (BENCHMARKS.md). Smaller
- * blocks stay in the two arenas, and the heap's top is trimmed only past 8 MB: with both at 128 KB,
- * every render faulted its working buffers in afresh from the kernel, and a 320 px WebP variant of
- * a 1200×900 JPEG cost about 41 ms of CPU instead of 28 (peak RSS of those uploads: about 375 MB
+ * With glibc's defaults, pixel buffers freed by one worker thread stayed in that thread's arena,
+ * and peak RSS of base64 uploads at concurrency 8 was 520-652 MB instead of about 390 MB
+ * (BENCHMARKS.md). 2 arenas saved another 40 MB but made the JVM's, Tomcat's and libvips's threads
+ * queue for them: a 96×96 variant render cost 22.6 ms of CPU instead of 17.0 (2 cores, A/B).
+ * Smaller blocks stay in the arenas, and the heap's top is trimmed only past 8 MB: with both at 128
+ * KB, every render faulted its working buffers in afresh from the kernel, and a 320 px WebP variant
+ * of a 1200×900 JPEG cost about 41 ms of CPU instead of 28 (peak RSS of those uploads: about 375 MB
  * then, about 400 MB now). A MALLOC_* variable that is set wins (glibc read it at start-up; setting
  * it again here would override the operator). Linux with glibc only; elsewhere nothing is done.
  */
@@ -34,7 +36,7 @@ final class GlibcMalloc {
 
   static final List<Setting> SETTINGS =
       List.of(
-          new Setting("M_ARENA_MAX", -8, "MALLOC_ARENA_MAX", 2),
+          new Setting("M_ARENA_MAX", -8, "MALLOC_ARENA_MAX", 8),
           new Setting("M_MMAP_THRESHOLD", -3, "MALLOC_MMAP_THRESHOLD_", 4 << 20),
           new Setting("M_TRIM_THRESHOLD", -1, "MALLOC_TRIM_THRESHOLD_", 8 << 20));
 
