@@ -89,6 +89,25 @@ class SymbolicLinkTest {
     assertThat(Files.isSymbolicLink(images.resolve("linked"))).isTrue();
   }
 
+  @Test
+  void aLinkPlantedAsAKeptVariantIsNeverServed() throws IOException {
+    assertThat(upload("ns").statusCode()).isEqualTo(200);
+    String variant = "/images/ns/" + lastId + "?w=8&f=jpg";
+    HttpResponse<byte[]> first = server.sendForBytes(server.request(variant).build());
+    assertThat(first.statusCode()).isEqualTo(200);
+    Path kept;
+    try (Stream<Path> files = Files.list(server.uploads().resolve("variants/ns/" + lastId))) {
+      kept = files.filter(f -> f.toString().endsWith(".jpg")).findFirst().orElseThrow();
+    }
+    Files.delete(kept);
+    Files.createSymbolicLink(kept, outside.resolve("abc.jpg"));
+
+    HttpResponse<byte[]> again = server.sendForBytes(server.request(variant).build());
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).isNotEqualTo(OUTSIDE_IMAGE).isEqualTo(first.body());
+    assertThat(Files.readAllBytes(outside.resolve("abc.jpg"))).isEqualTo(OUTSIDE_IMAGE);
+  }
+
   private String lastId = "";
 
   private HttpResponse<String> upload(String namespace) {
