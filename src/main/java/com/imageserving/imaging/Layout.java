@@ -18,6 +18,11 @@ record Layout(
   /** A rectangle to keep; {@code smart}: libvips chooses its position, left and top are unused. */
   record Region(int left, int top, int width, int height, boolean smart) {}
 
+  /** Whether libvips' attention strategy places a crop of this layout. */
+  boolean hasSmartCrop() {
+    return (crop != null && crop.smart()) || (resultCrop != null && resultCrop.smart());
+  }
+
   /** The result's width. */
   int width() {
     return resultCrop == null ? scaledWidth : resultCrop.width();

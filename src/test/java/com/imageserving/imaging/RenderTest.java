@@ -20,8 +20,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -250,6 +256,43 @@ class RenderTest {
         png(source, spec(ResizingType.FIT, 0, 0).crop(200, 200, Anchor.SMART, 0, 0));
     assertThat(smartCrop.getWidth()).isEqualTo(200);
     assertThat(busyShare(smartCrop)).as("crop with g:sm").isGreaterThan(0.25);
+  }
+
+  /**
+   * Smart crops take turns (Pipeline's attention lock): from several threads at once, with
+   * undecodable sources failing while they hold the turn, every render ends, and the good ones all
+   * keep the busy patch.
+   */
+  @Test
+  void smartCropsFromManyThreadsAllEndAndAFailureGivesUpItsTurn() throws Exception {
+    byte[] source = greyWithBusyPatch(600, 200, 430, 40, 120, 120);
+    // The header is whole, so the failure comes in decoding: after the turn was taken.
+    byte[] truncated = Arrays.copyOf(source, source.length / 2);
+    Specs smart = spec(ResizingType.FILL, 200, 200).gravity(Anchor.SMART);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Double>> busy = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        boolean good = i % 3 != 0;
+        busy.add(
+            threads.submit(() -> {
+              if (good) {
+                return busyShare(png(source, smart));
+              }
+              assertThatThrownBy(() -> render(truncated, smart))
+                  .isInstanceOfSatisfying(
+                      ImageRejectedException.class,
+                      e -> assertThat(e.reason()).isEqualTo(Reason.UNDECODABLE));
+              return 1.0;
+            }));
+      }
+      for (Future<Double> share : busy) {
+        // A turn never given back would hang here instead of failing.
+        assertThat(share.get(1, TimeUnit.MINUTES)).isGreaterThan(0.25);
+      }
+    } finally {
+      threads.shutdownNow(); // not close(): that would wait for a hung render forever
+    }
   }
 
   @Test
