@@ -228,13 +228,9 @@ public final class LocalImageStore implements ImageStore {
       return Optional.empty();
     }
     try {
-      // Every first render misses, twice. The JDK answers a miss without an exception (and its
-      // stack trace) only when it may follow links; a hit is then read again without following
-      // them, so that a link planted among the variants is never served.
-      if (file.getFileSystem().provider().readAttributesIfExists(file, BasicFileAttributes.class)
-          == null) {
-        return Optional.empty();
-      }
+      // One lstat, so that a link planted among the variants is never served. A miss then costs
+      // an exception (the JDK has a path without one only for lookups that follow links); misses
+      // come once per variant, hits on every GET, so hits get the single system call.
       BasicFileAttributes attributes =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attributes.isRegularFile()) {
