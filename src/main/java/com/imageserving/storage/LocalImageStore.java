@@ -230,7 +230,7 @@ public final class LocalImageStore implements ImageStore {
     try {
       // One lstat, so that a link planted among the variants is never served. A miss then costs
       // an exception (the JDK has a path without one only for lookups that follow links); misses
-      // come once per variant, hits on every GET, so hits get the single system call.
+      // come with renders, hits with every GET of a kept variant, so hits get the one call.
       BasicFileAttributes attributes =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attributes.isRegularFile()) {
