@@ -11,9 +11,11 @@ import com.imageserving.imaging.InputBudget;
 import com.imageserving.imaging.InputTooLargeException;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.storage.ImageStore;
+import com.imageserving.storage.ImageStore.ImageGoneException;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
 import com.imageserving.storage.Names;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -178,11 +180,11 @@ public class FetchService {
   }
 
   /** A stored image of ours, streamed into native memory like a fetched one. */
-  private ImageInput input(StoredImage image) throws StorageException {
+  private ImageInput input(StoredImage image) throws StorageException, NotStoredException {
     try (InputStream in = store.open(image, 0, image.size())) {
-      return ImageInput.read(in, image.size(), image.size(), budget);
-    } catch (IOException | InputTooLargeException e) {
-      throw new StorageException("Failed to read image", e, false);
+      return ImageInput.readStored(in, image.size(), budget);
+    } catch (IOException e) {
+      throw readFailure(image, e);
     }
   }
 
@@ -244,12 +246,32 @@ public class FetchService {
     return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
-  private byte[] readAll(StoredImage image) throws StorageException {
+  private byte[] readAll(StoredImage image) throws StorageException, NotStoredException {
     try (InputStream in = store.open(image, 0, image.size())) {
-      return in.readAllBytes();
+      byte[] data = in.readAllBytes();
+      if (data.length != image.size()) {
+        throw new EOFException(
+            "Stored image gave " + data.length + " of its " + image.size() + " bytes");
+      }
+      return data;
     } catch (IOException e) {
-      throw new StorageException("Failed to read image", e, false);
+      throw readFailure(image, e);
     }
+  }
+
+  /**
+   * A read of a stored image that failed or came back short: the image was deleted since it was
+   * found (404, as if never found), else a storage failure.
+   */
+  private StorageException readFailure(StoredImage image, IOException e)
+      throws StorageException, NotStoredException {
+    if (e instanceof ImageGoneException
+        || store.find(image.namespace(), image.imageId()).isEmpty()) {
+      throw new NotStoredException();
+    }
+    return e instanceof StorageException storage
+        ? storage
+        : new StorageException("Failed to read image", e, false);
   }
 
   private static String reason(@Nullable Throwable error) {

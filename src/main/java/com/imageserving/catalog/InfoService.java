@@ -2,6 +2,7 @@ package com.imageserving.catalog;
 
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.ImageRejectedException;
 import com.imageserving.imaging.ImageSummary;
 import com.imageserving.imaging.InputBudget;
 import com.imageserving.storage.ImageStore;
@@ -84,15 +85,27 @@ public class InfoService {
   private ImageSummary summarize(StoredImage image) throws StorageException {
     ImageInput input;
     try (InputStream in = store.open(image, 0, image.size())) {
-      input = ImageInput.read(in, image.size(), image.size(), budget);
-    } catch (StorageException e) {
+      input = ImageInput.readStored(in, image.size(), budget);
+    } catch (ImageStore.ImageGoneException e) {
       throw e;
     } catch (IOException e) {
-      throw new StorageException("Failed to read image", e, false);
+      // A delete may have come between finding the image and reading it (a short read included).
+      if (store.find(image.namespace(), image.imageId()).isEmpty()) {
+        throw new ImageStore.ImageGoneException(image.namespace(), image.imageId(), e);
+      }
+      throw e instanceof StorageException storage
+          ? storage
+          : new StorageException("Failed to read image", e, false);
     }
     // summarize takes the input over; closing it afterwards does nothing.
     try (ImageInput owned = input) {
       return processor.summarize(owned);
+    } catch (ImageRejectedException e) {
+      // A delete racing the read can leave bytes that are no image (see VariantService.render).
+      if (store.find(image.namespace(), image.imageId()).isEmpty()) {
+        throw new ImageStore.ImageGoneException(image.namespace(), image.imageId(), e);
+      }
+      throw e;
     }
   }
 

@@ -1,6 +1,7 @@
 package com.imageserving.imaging;
 
 import com.imageserving.imaging.vips.NativeBytes;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,6 +68,30 @@ public final class ImageInput implements AutoCloseable {
       bytes.close();
       throw e;
     }
+  }
+
+  /**
+   * A stored image's bytes, which must be exactly the {@code size} storage described. Fewer or more
+   * is a failed read (a delete or a storage fault meeting the read), not a body to decode: decoding
+   * the part that came would blame the image (400) for storage's failure.
+   *
+   * @throws IOException the stream failed, or gave other than {@code size} bytes
+   * @throws ProcessingOverloadedException the budget is spent (503)
+   */
+  public static ImageInput readStored(InputStream in, long size, InputBudget budget)
+      throws IOException {
+    ImageInput input;
+    try {
+      input = read(in, size, size, budget);
+    } catch (InputTooLargeException e) {
+      throw new IOException("Stored image is longer than its size, " + size + " bytes", e);
+    }
+    if (input.size() != size) {
+      long got = input.size();
+      input.close();
+      throw new EOFException("Stored image ended after " + got + " of " + size + " bytes");
+    }
+    return input;
   }
 
   private static void fill(NativeBytes bytes, InputStream in, long expected) throws IOException {

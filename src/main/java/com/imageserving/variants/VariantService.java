@@ -5,6 +5,7 @@ import com.imageserving.config.OutputFormat;
 import com.imageserving.config.VariantSettings;
 import com.imageserving.imaging.ImageInput;
 import com.imageserving.imaging.ImageProcessor;
+import com.imageserving.imaging.ImageRejectedException;
 import com.imageserving.imaging.InputBudget;
 import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.imaging.RenderSpec;
@@ -267,9 +268,10 @@ public class VariantService {
     StoredImage original = read.image();
     ImageInput input;
     try (InputStream in = open(read)) {
-      input = ImageInput.read(in, original.size(), original.size(), budget);
+      input = ImageInput.readStored(in, original.size(), budget);
     } catch (IOException e) {
-      // A delete of the image may have come between finding it and reading it: that is a 404.
+      // A delete of the image may have come between finding it and reading it (the read failed, or
+      // came back short): that is a 404.
       if (store.find(original.namespace(), original.imageId()).isEmpty()) {
         throw VariantException.imageNotFound();
       }
@@ -282,6 +284,13 @@ public class VariantService {
     // never reached.
     try (ImageInput owned = input) {
       return processor.render(owned, spec);
+    } catch (ImageRejectedException e) {
+      // What a delete racing the read can leave: S3Proxy has described an object being deleted as
+      // empty. The image being gone, that is a 404; a stored image that does not decode stays 400.
+      if (store.find(original.namespace(), original.imageId()).isEmpty()) {
+        throw VariantException.imageNotFound();
+      }
+      throw e;
     } finally {
       sample.stop(
           Timer.builder("variants.render")

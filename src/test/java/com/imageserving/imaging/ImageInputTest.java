@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.imageserving.imaging.vips.NativeBytes;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
@@ -143,6 +144,27 @@ class ImageInputTest {
     ImageInput input = ImageInput.read(trickle(data), 1000, LIMIT, UNLIMITED);
     assertThat(input.size()).isEqualTo(600);
     assertThat(contents(input)).isEqualTo(data);
+  }
+
+  @Test
+  void aStoredImageIsReadToItsSizeOrNotAtAll() throws IOException {
+    InputBudget budget = new InputBudget(LIMIT);
+    byte[] data = random(70_000);
+    ImageInput exact = ImageInput.readStored(trickle(data), data.length, budget);
+    assertThat(contents(exact)).isEqualTo(data);
+    // Storage giving fewer or more bytes than it described is a failed read, never a body handed to
+    // the decoder; its memory and reservation go back at once.
+    assertThatThrownBy(() -> ImageInput.readStored(InputStream.nullInputStream(), 8244, budget))
+        .isInstanceOf(EOFException.class)
+        .hasMessage("Stored image ended after 0 of 8244 bytes");
+    assertThatThrownBy(() -> ImageInput.readStored(trickle(data), data.length + 1, budget))
+        .isInstanceOf(EOFException.class)
+        .hasMessage("Stored image ended after 70000 of 70001 bytes");
+    assertThatThrownBy(() -> ImageInput.readStored(trickle(data), data.length - 1, budget))
+        .isInstanceOf(IOException.class)
+        .isNotInstanceOf(EOFException.class)
+        .hasMessageContaining("longer than its size");
+    assertThat(budget.reserved()).isZero();
   }
 
   @Test
