@@ -47,6 +47,58 @@ class LocalImageStoreTest {
   }
 
   /**
+   * A kept variant read for a GET comes opened (its folders are not checked a second time); a HEAD
+   * or a range only finds it. Whoever closes the read untaken (a 304, sendfile) closes the file.
+   */
+  @Test
+  void aKeptVariantReadForAGetIsOpenAndClosingTheReadClosesIt() throws Exception {
+    LocalImageStore store = new LocalImageStore(uploads);
+    store.save("ns", "id", "jpg", new byte[] {1});
+    store.saveVariant("ns", "id", "abc", "webp", new byte[] {1, 2, 3});
+    Path dir = uploads.toRealPath();
+
+    ImageRead read = store.readVariant("ns", "id", "abc", "webp", ReadRequest.GET).orElseThrow();
+    assertThat(read.hasBody()).isTrue();
+    assertThat(openFilesUnder(dir)).hasSize(1);
+    read.close();
+    assertThat(openFilesUnder(dir)).isEmpty();
+
+    try (ImageRead taken =
+        store.readVariant("ns", "id", "abc", "webp", ReadRequest.GET).orElseThrow()) {
+      try (var in = taken.take(0, 3)) {
+        assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+      }
+    }
+    assertThat(openFilesUnder(dir)).isEmpty();
+
+    ReadRequest head = new ReadRequest(true, null, null, null);
+    ReadRequest range = new ReadRequest(false, null, null, "bytes=0-1");
+    for (ReadRequest request : List.of(head, range)) {
+      try (ImageRead found = store.readVariant("ns", "id", "abc", "webp", request).orElseThrow()) {
+        assertThat(found.hasBody()).isFalse();
+      }
+    }
+    assertThat(store.readVariant("ns", "id", "other", "webp", ReadRequest.GET)).isEmpty();
+  }
+
+  private static List<Path> openFilesUnder(Path dir) throws Exception {
+    List<Path> open = new ArrayList<>();
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          Path target = Files.readSymbolicLink(fd);
+          if (target.startsWith(dir)) {
+            open.add(target);
+          }
+        } catch (java.io.IOException e) {
+          // closed while listed
+        }
+      }
+    }
+    return open;
+  }
+
+  /**
    * Variant and info saves racing namespace deletes, with no HTTP in between so the windows are hit
    * often: folders vanish under the saves, which must either keep their variant (with its original)
    * or refuse with OriginalDeletedException, and never fail otherwise or leave a temporary file.
