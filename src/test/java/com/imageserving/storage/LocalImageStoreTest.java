@@ -3,6 +3,7 @@ package com.imageserving.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.imageserving.support.OpenFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,9 +60,9 @@ class LocalImageStoreTest {
 
     ImageRead read = store.readVariant("ns", "id", "abc", "webp", ReadRequest.GET).orElseThrow();
     assertThat(read.hasBody()).isTrue();
-    assertThat(openFilesUnder(dir)).hasSize(1);
+    assertThat(OpenFiles.under(dir)).hasSize(1);
     read.close();
-    assertThat(openFilesUnder(dir)).isEmpty();
+    assertThat(OpenFiles.under(dir)).isEmpty();
 
     try (ImageRead taken =
         store.readVariant("ns", "id", "abc", "webp", ReadRequest.GET).orElseThrow()) {
@@ -69,7 +70,7 @@ class LocalImageStoreTest {
         assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
       }
     }
-    assertThat(openFilesUnder(dir)).isEmpty();
+    assertThat(OpenFiles.under(dir)).isEmpty();
 
     ReadRequest head = new ReadRequest(true, null, null, null);
     ReadRequest range = new ReadRequest(false, null, null, "bytes=0-1");
@@ -79,23 +80,6 @@ class LocalImageStoreTest {
       }
     }
     assertThat(store.readVariant("ns", "id", "other", "webp", ReadRequest.GET)).isEmpty();
-  }
-
-  private static List<Path> openFilesUnder(Path dir) throws Exception {
-    List<Path> open = new ArrayList<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : fds.toList()) {
-        try {
-          Path target = Files.readSymbolicLink(fd);
-          if (target.startsWith(dir)) {
-            open.add(target);
-          }
-        } catch (java.io.IOException e) {
-          // closed while listed
-        }
-      }
-    }
-    return open;
   }
 
   /**

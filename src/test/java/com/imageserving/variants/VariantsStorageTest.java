@@ -4,10 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.imageserving.support.Backend;
+import com.imageserving.support.OpenFiles;
 import com.imageserving.support.S3ProxyServer;
 import com.imageserving.support.TestImages;
 import com.imageserving.support.TestServer;
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,31 +169,13 @@ class VariantsStorageTest {
       assertThat(client.served("hit")).isGreaterThanOrEqualTo(160);
       Path uploads = server.uploads().toRealPath();
       long deadline = System.nanoTime() + 5_000_000_000L;
-      List<Path> open = openFilesUnder(uploads);
+      List<Path> open = OpenFiles.under(uploads);
       while (!open.isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(50);
-        open = openFilesUnder(uploads);
+        open = OpenFiles.under(uploads);
       }
       assertThat(open).isEmpty();
     }
-  }
-
-  /** The files under {@code dir} this process has open. */
-  static List<Path> openFilesUnder(Path dir) throws IOException {
-    List<Path> open = new ArrayList<>();
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : fds.toList()) {
-        try {
-          Path target = Files.readSymbolicLink(fd);
-          if (target.startsWith(dir)) {
-            open.add(target);
-          }
-        } catch (IOException e) {
-          // closed while listed
-        }
-      }
-    }
-    return open;
   }
 
   private static List<String> keys(S3Client s3, String bucket, String prefix) {
