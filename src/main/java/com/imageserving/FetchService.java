@@ -264,14 +264,12 @@ public class FetchService {
    * found (404, as if never found), else a storage failure.
    */
   private StorageException readFailure(StoredImage image, IOException e)
-      throws StorageException, NotStoredException {
-    if (e instanceof ImageGoneException
-        || store.find(image.namespace(), image.imageId()).isEmpty()) {
+      throws NotStoredException, StorageException {
+    StorageException failure = store.readFailure(image, e);
+    if (failure instanceof ImageGoneException) {
       throw new NotStoredException();
     }
-    return e instanceof StorageException storage
-        ? storage
-        : new StorageException("Failed to read image", e, false);
+    return failure;
   }
 
   private static String reason(@Nullable Throwable error) {

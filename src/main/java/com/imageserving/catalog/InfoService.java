@@ -86,16 +86,8 @@ public class InfoService {
     ImageInput input;
     try (InputStream in = store.open(image, 0, image.size())) {
       input = ImageInput.readStored(in, image.size(), budget);
-    } catch (ImageStore.ImageGoneException e) {
-      throw e;
     } catch (IOException e) {
-      // A delete may have come between finding the image and reading it (a short read included).
-      if (store.find(image.namespace(), image.imageId()).isEmpty()) {
-        throw new ImageStore.ImageGoneException(image.namespace(), image.imageId(), e);
-      }
-      throw e instanceof StorageException storage
-          ? storage
-          : new StorageException("Failed to read image", e, false);
+      throw store.readFailure(image, e); // gone (a delete came meanwhile), or a storage failure
     }
     // summarize takes the input over; closing it afterwards does nothing.
     try (ImageInput owned = input) {

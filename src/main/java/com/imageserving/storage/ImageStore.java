@@ -55,6 +55,23 @@ public interface ImageStore {
   InputStream open(StoredImage image, long offset, long length) throws StorageException;
 
   /**
+   * What a failed (or short) read of a found image was: {@link ImageGoneException} when the image
+   * is gone now, a delete having come between finding and reading it; else a storage failure.
+   */
+  default StorageException readFailure(StoredImage image, IOException cause)
+      throws StorageException {
+    if (cause instanceof ImageGoneException gone) {
+      return gone;
+    }
+    if (find(image.namespace(), image.imageId()).isEmpty()) {
+      return new ImageGoneException(image.namespace(), image.imageId(), cause);
+    }
+    return cause instanceof StorageException storage
+        ? storage
+        : new StorageException("Failed to read image", cause, false);
+  }
+
+  /**
    * Deletes one image, then its variants (in that order, so that a variant saved meanwhile is
    * either deleted here or finds its original gone, see {@link #saveVariant}); false when the image
    * was not there. Variants are deleted even then, which clears any left by an interrupted delete.

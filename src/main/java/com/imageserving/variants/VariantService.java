@@ -11,6 +11,7 @@ import com.imageserving.imaging.ProcessedImage;
 import com.imageserving.imaging.RenderSpec;
 import com.imageserving.storage.ImageRead;
 import com.imageserving.storage.ImageStore;
+import com.imageserving.storage.ImageStore.ImageGoneException;
 import com.imageserving.storage.ImageStore.OriginalDeletedException;
 import com.imageserving.storage.ImageStore.StorageException;
 import com.imageserving.storage.ImageStore.StoredImage;
@@ -270,14 +271,12 @@ public class VariantService {
     try (InputStream in = open(read)) {
       input = ImageInput.readStored(in, original.size(), budget);
     } catch (IOException e) {
-      // A delete of the image may have come between finding it and reading it (the read failed, or
-      // came back short): that is a 404.
-      if (store.find(original.namespace(), original.imageId()).isEmpty()) {
+      // A delete of the image may have come between finding it and reading it: that is a 404.
+      StorageException failure = store.readFailure(original, e);
+      if (failure instanceof ImageGoneException) {
         throw VariantException.imageNotFound();
       }
-      throw e instanceof StorageException storage
-          ? storage
-          : new StorageException("Failed to read image", e, false);
+      throw failure;
     }
     Timer.Sample sample = Timer.start(metrics);
     // render takes the input over; closing it afterwards does nothing, and frees it if render was
